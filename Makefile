@@ -1,0 +1,55 @@
+# Two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+# `make run` and `make test` are development contexts: DEBUG on unless set.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-True}
+# Tests without REDIS_URL use an in-process broker; with it (CI), the real Redis.
+TEST_ENV := $(DEV_ENV) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$${REDIS_URL:-memory://}}
+
+.PHONY: run test lint format system-deps system-deps-test messages check-deploy clean
+
+$(BIN)/python:
+	@scripts/system-deps.sh run
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+## make run: install, migrate, load demo data, start web + Celery worker + beat.
+run: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --print-logins
+	@echo "Portal: http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
+	$(DEV_ENV) $(BIN)/honcho start -f Procfile
+
+## make test: install the dev requirements, lint, run the whole suite.
+test: $(VENV)/.installed-dev system-deps-test lint
+	$(TEST_ENV) $(BIN)/pytest
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: refresh and compile the Indonesian translations.
+messages: $(VENV)/.installed-dev
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l id --no-obsolete --ignore=.venv --ignore=var --ignore=bench
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l id --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

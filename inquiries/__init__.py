@@ -1,0 +1,1 @@
+"""Inquiries from the public and their forwarding between agencies (Lampiran B)."""

@@ -1,0 +1,1 @@
+"""Models of the inquiry flow arrive with the inquiries issue."""

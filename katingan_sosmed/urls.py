@@ -1,0 +1,15 @@
+"""The portal's URL map. Each app owns its URLs; this file only mounts them."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+admin.site.site_header = "Portal Tata Kelola Media Sosial Kabupaten Katingan"
+admin.site.site_title = "Admin Portal Media Sosial Katingan"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("", include("health.urls")),
+    path("bahasa/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]

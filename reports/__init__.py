@@ -1,0 +1,1 @@
+"""Annual reports (Pasal 15) and their evaluation by Diskominfo (Pasal 16)."""

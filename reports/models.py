@@ -1,0 +1,1 @@
+"""Models of annual reports and evaluations arrive with the reports issue."""
