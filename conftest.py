@@ -99,3 +99,9 @@ def cast(officer_a, officer_b, pejabat_a, evaluator, pimpinan, administrator, ou
         "administrator": administrator,
         "outsider": outsider,
     }
+
+
+def pytest_report_header(config):
+    database = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL.split("@")[-1]
+    return [f"database: {database['ENGINE'].rsplit('.', 1)[-1]}, broker: {broker}"]
