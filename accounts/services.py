@@ -1,10 +1,21 @@
-"""Writes of the accounts app."""
+"""Writes of the accounts app: the demo seed and every registry change."""
 
+import datetime as dt
+from datetime import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import models, transaction
+from django.forms import ModelForm
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record, changed_fields
+from notifications.services import notification_create
 
 from . import demo
-from .models import Agency, User
+from .models import Agency, Appointment, AppointmentRole, Decree, OfficialAccount, User
+from .roles import Role
 
 
 @transaction.atomic
@@ -43,3 +54,160 @@ def demo_seed() -> dict[str, int]:
         user.groups.add(Group.objects.get(name=spec.role))
         created["users"] += 1
     return created
+
+
+# --- Registry writes ------------------------------------------------------------
+
+ROLE_GROUP = {AppointmentRole.PETUGAS: Role.PETUGAS, AppointmentRole.PEJABAT: Role.PEJABAT}
+
+
+class RegistryError(Exception):
+    """A registry rule refused the change; the message is for the user."""
+
+
+def registry_record_save(*, form: ModelForm, by: User, now: datetime) -> models.Model:
+    """Save a validated registry form (agency, decree, account, SOP) with its audit row.
+
+    The form has validated the input and fixed the agency; this records who
+    changed what, in the same transaction.
+    """
+    instance = form.instance
+    creating = instance.pk is None
+    before = None if creating else type(instance).objects.get(pk=instance.pk)
+    for author_field in ("created_by", "uploaded_by"):
+        if creating and hasattr(instance, f"{author_field}_id"):
+            setattr(instance, author_field, by)
+    with transaction.atomic():
+        saved = form.save()
+        audit_record(
+            actor=by,
+            action="create" if creating else "update",
+            obj=saved,
+            agency_id=saved.pk if isinstance(saved, Agency) else saved.agency_id,
+            changes=changed_fields(before, saved, list(form.fields)),
+            now=now,
+        )
+    return saved
+
+
+def appointment_create(*, form: ModelForm, by: User, now: datetime) -> Appointment:
+    """Record an appointment and give the person the matching portal role.
+
+    Preconditions (checked by the form): the person and the decree belong to the
+    appointment's agency and the person has a valid NIP (an ASN).
+    """
+    with transaction.atomic():
+        appointment = form.save(commit=False)
+        appointment.created_by = by
+        appointment.save()
+        appointment.user.groups.add(Group.objects.get(name=ROLE_GROUP[appointment.role]))
+        audit_record(
+            actor=by,
+            action="create",
+            obj=appointment,
+            changes=changed_fields(None, appointment, list(form.fields)),
+            now=now,
+        )
+    return appointment
+
+
+def appointment_end(*, appointment: Appointment, by: User, ends_on: dt.date, now: datetime) -> None:
+    """End an appointment on ``ends_on`` (kept in the history, never deleted)."""
+    with transaction.atomic():
+        locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if locked.ends_on is not None and locked.ends_on <= ends_on:
+            raise RegistryError(_("This appointment has already ended."))
+        if ends_on < locked.starts_on:
+            raise RegistryError(_("An appointment cannot end before it starts."))
+        old = locked.ends_on
+        locked.ends_on = ends_on
+        locked.save(update_fields=["ends_on"])
+        audit_record(
+            actor=by,
+            action="end",
+            obj=locked,
+            changes={"ends_on": [str(old) if old else None, str(ends_on)]},
+            now=now,
+        )
+
+
+def account_set_status(*, account: OfficialAccount, by: User, status: str, now: datetime) -> None:
+    """Activate, deactivate or archive an official account (never deleted)."""
+    with transaction.atomic():
+        locked = OfficialAccount.objects.select_for_update().get(pk=account.pk)
+        if locked.status == status:
+            raise RegistryError(_("The account already has this status."))
+        old = locked.status
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=by, action="status", obj=locked, changes={"status": [old, status]}, now=now
+        )
+
+
+def ethics_acknowledge(*, user: User, now: datetime) -> int:
+    """Record that ``user`` read and accepted Pasal 12-13 for every pending appointment."""
+    with transaction.atomic():
+        pending = list(
+            Appointment.objects.select_for_update().filter(
+                user=user, ethics_acknowledged_at__isnull=True
+            )
+        )
+        for appointment in pending:
+            appointment.ethics_acknowledged_at = now
+            appointment.save(update_fields=["ethics_acknowledged_at"])
+            audit_record(actor=user, action="ethics_acknowledged", obj=appointment, now=now)
+    return len(pending)
+
+
+def decree_expiry_remind(*, today: dt.date, now: datetime) -> int:
+    """Remind each agency's pejabat 30 and 7 days before a decree expires.
+
+    Each decree gets one notice per mark per pejabat, ever: the notice key is
+    unique, so running this daily, twice a day or after a missed day is the same.
+    A decree found inside the 7-day window gets only the 7-day notice.
+    """
+    marks = sorted(settings.DECREE_REMINDER_DAYS)
+    horizon = today + dt.timedelta(days=marks[-1])
+    decrees = Decree.objects.filter(
+        valid_until__gte=today, valid_until__lte=horizon
+    ).select_related("agency")
+    sent = 0
+    for decree in decrees:
+        remaining = (decree.valid_until - today).days
+        mark = next(m for m in marks if remaining <= m)
+        pejabat = User.objects.filter(
+            pk__in=Appointment.objects.filter(
+                agency_id=decree.agency_id, role=AppointmentRole.PEJABAT
+            )
+            .active_on(today)
+            .values("user_id"),
+            is_active=True,
+        )
+        for person in pejabat:
+            notice = notification_create(
+                recipient=person,
+                key=f"decree:{decree.pk}:expiry:{mark}",
+                kind="decree_expiry",
+                title=str(
+                    _("Decree %(number)s expires in %(days)s days")
+                    % {"number": decree.number, "days": remaining}
+                ),
+                body=str(
+                    _(
+                        "The decree %(number)s (%(title)s) of %(agency)s is valid until "
+                        "%(until)s. Accounts and appointments it covers stop being official "
+                        "then; prepare its renewal."
+                    )
+                    % {
+                        "number": decree.number,
+                        "title": decree.title,
+                        "agency": decree.agency.name,
+                        "until": decree.valid_until.strftime("%d-%m-%Y"),
+                    }
+                ),
+                url=reverse("accounts:decree_detail", args=[decree.pk]),
+                now=now,
+            )
+            sent += notice is not None
+    return sent

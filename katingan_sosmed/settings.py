@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -71,10 +72,13 @@ INSTALLED_APPS = [
     "csp",
     "template_partials",
     "django_htmx",
+    "django_filters",
     # The portal's own apps; accounts is the ground floor the others stand on.
     "accounts",
     "inquiries",
     "reports",
+    "notifications",
+    "audit",
     "health",
 ]
 
@@ -107,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -322,9 +327,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=30),
         "options": {"expires": 25},
     },
+    # Daily at 07:00 WIB: decrees expiring in 30 or 7 days. Notices are unique per
+    # decree and mark, so a missed or repeated day neither loses nor doubles one.
+    "decree-expiry-reminders": {
+        "task": "accounts.decree_expiry_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Portal settings ------------------------------------------------------------
+
+# The portal's public address, for links in e-mails.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Lampiran A: a microblog message holds at most 140 characters including spaces.
+MICROBLOG_MAX_CHARS = env.int("MICROBLOG_MAX_CHARS", default=140)
+# Largest decree or SOP scan accepted.
+REGISTRY_MAX_UPLOAD_BYTES = env.int("REGISTRY_MAX_UPLOAD_MB", default=10) * 1_048_576
+# Days before a decree expires on which its agency's pejabat are reminded.
+DECREE_REMINDER_DAYS = (30, 7)
 
 # /healthz calls beat unhealthy when its last tick is older than this.
 HEALTH_BEAT_MAX_AGE = timedelta(seconds=env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=120))

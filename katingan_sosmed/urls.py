@@ -10,6 +10,7 @@ admin.site.site_title = "Admin Portal Media Sosial Katingan"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("health.urls")),
+    path("notifikasi/", include("notifications.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

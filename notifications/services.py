@@ -1,0 +1,98 @@
+"""Writing notices and delivering them by e-mail.
+
+The notice row is written first, under its unique key, inside the caller's
+transaction; the e-mail is sent by a task enqueued after commit. A duplicate
+(same recipient and key) is silently not written, so a job that runs twice, or
+two jobs that run at once, notify once.
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .models import EmailStatus, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def notification_create(
+    *, recipient, key: str, kind: str, title: str, body: str, url: str, now: datetime
+) -> Notification | None:
+    """Write one notice unless the same (recipient, key) exists; None when it does.
+
+    Side effect: after commit, the e-mail task is enqueued (a broker outage only
+    delays it: ``notification_email_requeue`` finds pending rows again).
+    """
+    try:
+        with transaction.atomic():
+            notice = Notification.objects.create(
+                recipient=recipient,
+                key=key,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                url=url,
+                created_at=now,
+                email_status=EmailStatus.PENDING if recipient.email else EmailStatus.SKIPPED,
+            )
+    except IntegrityError:
+        return None
+    if notice.email_status == EmailStatus.PENDING:
+        transaction.on_commit(lambda: enqueue_email(notice.pk))
+    return notice
+
+
+def enqueue_email(notification_id: int) -> None:
+    from .tasks import send_notification_email
+
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception:  # noqa: BLE001 - the row stays pending; the requeue finds it
+        logger.warning("notification %s: broker unavailable, e-mail left pending", notification_id)
+
+
+def notification_email_send(*, notification_id: int, now: datetime) -> bool:
+    """Claim a pending notice and send its e-mail. True when this call sent it.
+
+    The claim is a conditional UPDATE: only one caller can move a row from
+    pending to sending, so a task delivered twice sends once.
+    """
+    claimed = Notification.objects.filter(
+        pk=notification_id, email_status=EmailStatus.PENDING
+    ).update(email_status=EmailStatus.SENDING, email_attempts=F("email_attempts") + 1)
+    if not claimed:
+        return False
+    notice = Notification.objects.select_related("recipient").get(pk=notification_id)
+    link = f"{settings.PORTAL_BASE_URL}{notice.url}" if notice.url else ""
+    try:
+        send_mail(
+            subject=f"[Portal Medsos Katingan] {notice.title}",
+            message=f"{notice.body}\n\n{link}".strip(),
+            from_email=None,
+            recipient_list=[notice.recipient.email],
+        )
+    except Exception as exc:
+        final = notice.email_attempts >= MAX_EMAIL_ATTEMPTS
+        Notification.objects.filter(pk=notice.pk).update(
+            email_status=EmailStatus.FAILED if final else EmailStatus.PENDING,
+            last_error=type(exc).__name__,
+        )
+        raise
+    Notification.objects.filter(pk=notice.pk).update(
+        email_status=EmailStatus.SENT, emailed_at=now, last_error=""
+    )
+    return True
+
+
+def notification_mark_read(*, user, notification_id: int | None, now: datetime) -> int:
+    """Mark one of ``user``'s notices (or all when id is None) as read."""
+    notices = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        notices = notices.filter(pk=notification_id)
+    return notices.update(read_at=now)
