@@ -22,6 +22,12 @@ def pytest_configure(config):
             raise pytest.UsageError("; ".join(problems))
 
 
+@pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path_factory):
+    """Uploaded and generated files of a test go to a temporary folder, never var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def dinas(db):
     return AgencyFactory(

@@ -9,6 +9,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -26,8 +27,19 @@ from .validators import validate_nip, validate_pdf
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def url_field(model, name: str, **kwargs) -> forms.URLField:
+    """The model's URL field as a form field that assumes https for a bare domain.
+
+    Declared on the form rather than generated: Django 5.x warns (an error under the
+    test settings) when a generated URLField does not name its scheme.
+    """
+    return model._meta.get_field(name).formfield(assume_scheme="https", **kwargs)
+
+
 class AgencyForm(forms.ModelForm):
     """What an agency may change about itself (name and Dinas flag are the admin's)."""
+
+    website = url_field(Agency, "website")
 
     authority_topics = forms.CharField(
         label=_("Topics of authority"),
@@ -152,6 +164,8 @@ class AppointmentEndForm(forms.Form):
 
 
 class OfficialAccountForm(AgencyBoundForm):
+    url = url_field(OfficialAccount, "url")
+
     class Meta:
         model = OfficialAccount
         fields = [
@@ -167,7 +181,6 @@ class OfficialAccountForm(AgencyBoundForm):
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, agency=agency, **kwargs)
         self.fields["decree"].queryset = Decree.objects.filter(agency=agency)
-        self.fields["url"].assume_scheme = "https"
 
     def clean_handle(self) -> str:
         handle = " ".join(self.cleaned_data["handle"].split())
@@ -187,7 +200,11 @@ class OfficialAccountForm(AgencyBoundForm):
         cleaned = super().clean()
         platform, handle = cleaned.get("platform"), cleaned.get("handle")
         if platform and handle:
-            clash = OfficialAccount.objects.filter(platform=platform, handle__iexact=handle)
+            # "@dinkes.katingan" and "dinkes.katingan" name the same account.
+            bare = handle.removeprefix("@")
+            clash = OfficialAccount.objects.filter(
+                Q(handle__iexact=bare) | Q(handle__iexact=f"@{bare}"), platform=platform
+            )
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():

@@ -24,6 +24,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
+    NavItem(_("Agencies"), "accounts:agency_list"),
+    NavItem(_("Official accounts"), "accounts:account_list"),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

@@ -5,27 +5,43 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.forms import ModelForm
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, changed_fields
 from notifications.services import notification_create
 
 from . import demo
-from .models import Agency, Appointment, AppointmentRole, Decree, OfficialAccount, User
+from .models import (
+    AccountStatus,
+    Agency,
+    AgencyKind,
+    Appointment,
+    AppointmentRole,
+    Decree,
+    OfficialAccount,
+    Sop,
+    User,
+)
 from .roles import Role
 
 
 @transaction.atomic
-def demo_seed() -> dict[str, int]:
-    """Create the demo agencies and users that do not exist yet.
+def demo_seed(*, now: datetime) -> dict[str, int]:
+    """Create the demo agencies, users and registry rows that do not exist yet.
 
-    Idempotent: existing rows are left exactly as they are (a changed password or
-    name survives a second run). Returns how many rows of each kind were created.
+    Idempotent: existing rows are left exactly as they are (a changed password,
+    name, end date or status survives a second run), and a row is looked up by its
+    natural key (slug, username, decree number, platform and handle, ...), so a
+    second run creates nothing. Dates relative to ``now`` only fill new rows.
+    Returns how many rows of each kind were created.
     """
-    created = {"agencies": 0, "users": 0}
+    today = timezone.localdate(now)
+    created = dict.fromkeys(("agencies", "users", "decrees", "accounts", "appointments", "sops"), 0)
     for name, short_name, slug in demo.AGENCIES:
         _agency, was_created = Agency.objects.get_or_create(
             slug=slug,
@@ -33,6 +49,8 @@ def demo_seed() -> dict[str, int]:
                 "name": name,
                 "short_name": short_name,
                 "is_dinas": slug == demo.DINAS[2],
+                "kind": demo.AGENCY_KINDS.get(slug, AgencyKind.DINAS),
+                "authority_topics": demo.AUTHORITY_TOPICS.get(slug, []),
             },
         )
         created["agencies"] += was_created
@@ -53,7 +71,94 @@ def demo_seed() -> dict[str, int]:
         user.save()
         user.groups.add(Group.objects.get(name=spec.role))
         created["users"] += 1
+    _demo_seed_registry(agencies=agencies, today=today, now=now, created=created)
     return created
+
+
+def _demo_seed_registry(
+    *, agencies: dict[str, Agency], today: dt.date, now: datetime, created: dict[str, int]
+) -> None:
+    author = User.objects.filter(username="admin").first()
+    decrees: dict[tuple[str, str], Decree] = {}
+    for spec in demo.DECREES:
+        agency = agencies[spec.agency_slug]
+        decree = Decree.objects.filter(agency=agency, number=spec.number).first()
+        if decree is None:
+            decree = Decree(
+                agency=agency,
+                number=spec.number,
+                title=spec.title,
+                signed_on=spec.signed_on,
+                valid_from=spec.valid_from,
+                valid_until=spec.until(today),
+                created_by=author,
+            )
+            pdf = demo.document_pdf(
+                agency_name=agency.name,
+                heading=demo.decree_heading(agency.slug, agency.name),
+                number=spec.number,
+                title=spec.title,
+            )
+            decree.document.save("sk-demo.pdf", ContentFile(pdf), save=False)
+            decree.save()
+            created["decrees"] += 1
+        decrees[spec.agency_slug, spec.number] = decree
+
+    for spec in demo.ACCOUNTS:
+        if OfficialAccount.objects.filter(
+            platform=spec.platform, handle__iexact=spec.handle
+        ).exists():
+            continue
+        OfficialAccount.objects.create(
+            agency=agencies[spec.agency_slug],
+            decree=decrees[spec.agency_slug, spec.decree_number],
+            account_type=spec.account_type,
+            platform=spec.platform,
+            handle=spec.handle,
+            url=spec.url,
+            target_audience=spec.target_audience,
+        )
+        created["accounts"] += 1
+
+    users = {user.username: user for user in User.objects.filter(agency__isnull=False)}
+    for spec in demo.APPOINTMENTS:
+        user = users.get(spec.username)
+        decree = decrees[spec.agency_slug, spec.decree_number]
+        if user is None or user.agency_id != decree.agency_id:
+            # A demo user moved to another agency locally: leave them be.
+            continue
+        if Appointment.objects.filter(user=user, decree=decree, role=spec.role).exists():
+            continue
+        Appointment.objects.create(
+            user=user,
+            agency=decree.agency,
+            role=spec.role,
+            decree=decree,
+            starts_on=decree.valid_from,
+            ethics_acknowledged_at=now if spec.ethics_acknowledged else None,
+            created_by=author,
+        )
+        user.groups.add(Group.objects.get(name=ROLE_GROUP[spec.role]))
+        created["appointments"] += 1
+
+    for spec in demo.SOPS:
+        agency = agencies[spec.agency_slug]
+        if Sop.objects.filter(agency=agency, title=spec.title).exists():
+            continue
+        sop = Sop(
+            agency=agency,
+            title=spec.title,
+            effective_from=spec.effective_from,
+            uploaded_by=author,
+        )
+        pdf = demo.document_pdf(
+            agency_name=agency.name,
+            heading="Standar Operasional Prosedur",
+            title=spec.title,
+        )
+        sop.document.save("sop-demo.pdf", ContentFile(pdf), save=False)
+        sop.save()
+        created["sops"] += 1
 
 
 # --- Registry writes ------------------------------------------------------------
@@ -73,11 +178,14 @@ def registry_record_save(*, form: ModelForm, by: User, now: datetime) -> models.
     """
     instance = form.instance
     creating = instance.pk is None
-    before = None if creating else type(instance).objects.get(pk=instance.pk)
     for author_field in ("created_by", "uploaded_by"):
         if creating and hasattr(instance, f"{author_field}_id"):
             setattr(instance, author_field, by)
     with transaction.atomic():
+        # The stored row, locked, so the recorded "before" is what this save replaces.
+        before = (
+            None if creating else type(instance).objects.select_for_update().get(pk=instance.pk)
+        )
         saved = form.save()
         audit_record(
             actor=by,
@@ -112,10 +220,15 @@ def appointment_create(*, form: ModelForm, by: User, now: datetime) -> Appointme
 
 
 def appointment_end(*, appointment: Appointment, by: User, ends_on: dt.date, now: datetime) -> None:
-    """End an appointment on ``ends_on`` (kept in the history, never deleted)."""
+    """End an appointment on ``ends_on`` (kept in the history, never deleted).
+
+    Refused when the appointment is already over (its end date has passed), when
+    ``ends_on`` would not bring a planned end forward, and before its start.
+    """
+    today = timezone.localdate(now)
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if locked.ends_on is not None and locked.ends_on <= ends_on:
+        if locked.ends_on is not None and (locked.ends_on < today or locked.ends_on <= ends_on):
             raise RegistryError(_("This appointment has already ended."))
         if ends_on < locked.starts_on:
             raise RegistryError(_("An appointment cannot end before it starts."))
@@ -133,6 +246,8 @@ def appointment_end(*, appointment: Appointment, by: User, ends_on: dt.date, now
 
 def account_set_status(*, account: OfficialAccount, by: User, status: str, now: datetime) -> None:
     """Activate, deactivate or archive an official account (never deleted)."""
+    if status not in AccountStatus.values:
+        raise RegistryError(_("Unknown account status."))
     with transaction.atomic():
         locked = OfficialAccount.objects.select_for_update().get(pk=account.pk)
         if locked.status == status:

@@ -17,7 +17,9 @@ def validate_nip(value: str) -> None:
     (YYYYMM), sex (1 man, 2 woman) and a three-digit sequence number. Each part
     gets its own message so the officer can see which part was mistyped.
     """
-    if not value.isdigit() or len(value) != NIP_LENGTH:
+    # str.isdigit() also accepts non-ASCII digits (full-width, Arabic-Indic, superscripts);
+    # those would slip past the unique constraint as a second spelling of the same NIP.
+    if not (value.isascii() and value.isdigit()) or len(value) != NIP_LENGTH:
         raise ValidationError(
             _("An NIP consists of exactly 18 digits, without spaces or dots."), code="nip_format"
         )
@@ -37,7 +39,7 @@ def validate_nip(value: str) -> None:
     if not born.year + 17 <= appointed_year <= born.year + 60:
         raise ValidationError(
             _("The year of appointment in the NIP does not fit the date of birth."),
-            code="nip_appointment",
+            code="nip_appointment_year",
         )
     if value[14] not in "12":
         raise ValidationError(
@@ -60,7 +62,6 @@ def validate_pdf(upload: UploadedFile) -> None:
     with the PDF signature and parse as a PDF with at least one page.
     """
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     limit = settings.REGISTRY_MAX_UPLOAD_BYTES
     if upload.size == 0:
@@ -77,14 +78,17 @@ def validate_pdf(upload: UploadedFile) -> None:
     upload.seek(0)
     head = upload.read(1024)
     upload.seek(0)
-    if PDF_MAGIC not in head[:1024] or not head.lstrip().startswith(PDF_MAGIC):
+    if not head.lstrip().startswith(PDF_MAGIC):
         raise ValidationError(
             _("The file is not a PDF document (its content is not PDF, whatever its name)."),
             code="not_pdf",
         )
     try:
         pages = len(PdfReader(upload, strict=False).pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+    # A crafted file can make the parser raise almost anything (IndexError,
+    # AttributeError, RecursionError, a warning turned into an error...): all of
+    # them mean "not a readable PDF", never a server error.
+    except Exception:  # noqa: BLE001
         pages = 0
     finally:
         upload.seek(0)

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: appointed officers acknowledge Pasal 12-13 first.
+    "accounts.middleware.EthicsAcknowledgementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -262,7 +264,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # --- Celery -----------------------------------------------------------------
@@ -332,6 +338,14 @@ CELERY_BEAT_SCHEDULE = {
     "decree-expiry-reminders": {
         "task": "accounts.decree_expiry_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Every 5 minutes: notices whose e-mail is still pending 10 minutes after they were
+    # written lost their task (Redis down or emptied); enqueue them again. The row is
+    # claimed before sending, so a duplicate task sends nothing.
+    "notification-email-requeue": {
+        "task": "notifications.requeue_pending_emails",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
     },
 }
 

@@ -9,6 +9,7 @@ admin.site.site_title = "Admin Portal Media Sosial Katingan"
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("accounts.registry_urls")),
     path("", include("health.urls")),
     path("notifikasi/", include("notifications.urls")),
     path("bahasa/", set_language, name="set_language"),

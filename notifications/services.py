@@ -7,7 +7,7 @@ two jobs that run at once, notify once.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,6 +19,10 @@ from .models import EmailStatus, Notification
 logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 5
+# A notice still pending this long after it was written has most likely lost its task
+# (broker down, queue emptied). Requeueing one whose retry is merely waiting is
+# harmless: the claim lets only one of the two tasks send.
+REQUEUE_AFTER = timedelta(minutes=10)
 
 
 def notification_create(
@@ -69,6 +73,10 @@ def notification_email_send(*, notification_id: int, now: datetime) -> bool:
     if not claimed:
         return False
     notice = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if not notice.recipient.email or not notice.recipient.is_active:
+        # The address was removed or the account closed after the notice was written.
+        Notification.objects.filter(pk=notice.pk).update(email_status=EmailStatus.SKIPPED)
+        return False
     link = f"{settings.PORTAL_BASE_URL}{notice.url}" if notice.url else ""
     try:
         send_mail(
@@ -88,6 +96,29 @@ def notification_email_send(*, notification_id: int, now: datetime) -> bool:
         email_status=EmailStatus.SENT, emailed_at=now, last_error=""
     )
     return True
+
+
+def notification_email_requeue(
+    *, now: datetime, older_than: timedelta = REQUEUE_AFTER, limit: int = 500
+) -> int:
+    """Enqueue the e-mail task again for notices still pending after ``older_than``.
+
+    This is the catch-up for a broker that was down when a notice was written (the
+    after-commit enqueue only logged a warning) or that lost its queue. A retry
+    that is already queued does no harm: whichever task claims the row first
+    sends it, the other finds nothing to do. Returns how many were enqueued.
+    """
+    stale = (
+        Notification.objects.filter(
+            email_status=EmailStatus.PENDING, created_at__lte=now - older_than
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ids = list(stale)
+    for notification_id in ids:
+        enqueue_email(notification_id)
+    return len(ids)
 
 
 def notification_mark_read(*, user, notification_id: int | None, now: datetime) -> int:

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from katingan_sosmed import clock
 
-from .services import MAX_EMAIL_ATTEMPTS, notification_email_send
+from .services import MAX_EMAIL_ATTEMPTS, notification_email_requeue, notification_email_send
 
 
 @shared_task(
@@ -22,3 +22,9 @@ def send_notification_email(self, notification_id: int) -> None:
         # Exponential backoff with jitter, capped well below any broker timeout.
         delay = min(300, 30 * 2**self.request.retries) + random.uniform(0, 10)  # noqa: S311
         raise self.retry(exc=exc, countdown=delay) from exc
+
+
+@shared_task(name="notifications.requeue_pending_emails", acks_late=True)
+def requeue_pending_emails() -> int:
+    """Every few minutes: enqueue again the e-mails whose task was lost (idempotent)."""
+    return notification_email_requeue(now=clock.now())

@@ -11,7 +11,10 @@ import polib
 BASE_DIR = Path(__file__).resolve().parents[2]
 PO_PATH = BASE_DIR / "locale" / "id" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
-SOURCE_DIRS = ["accounts", "inquiries", "reports", "health", "katingan_sosmed", "templates"]
+# Every app of the project, the wiring and the templates: a new app is included by itself.
+SOURCE_DIRS = sorted(
+    {path.parent.name for path in BASE_DIR.glob("*/apps.py")} | {"katingan_sosmed", "templates"}
+)
 
 
 def missing(po: polib.POFile) -> list[str]:
