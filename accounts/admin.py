@@ -270,6 +270,18 @@ class DecreeAdminForm(PdfDocumentFormMixin, forms.ModelForm):
         model = Decree
         fields = ["agency", "number", "title", "signed_on", "valid_from", "valid_until", "document"]
 
+    def clean(self):
+        cleaned = super().clean()
+        agency, number = cleaned.get("agency"), cleaned.get("number")
+        if agency and number:
+            # As in the portal's form: the database compares numbers case-sensitively.
+            clash = Decree.objects.filter(agency=agency, number__iexact=number.strip())
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("number", _("This agency already has a decree with this number."))
+        return cleaned
+
 
 @admin.register(Decree)
 class DecreeAdmin(RegistryAdmin):

@@ -232,9 +232,7 @@ def _mark_appointments(appointments, *, today: dt.date, can_write: Callable[[int
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(clock.now())
-    filterset, page = _filtered(
-        request, AgencyFilter, visible_agencies(request.user), today=today
-    )
+    filterset, page = _filtered(request, AgencyFilter, visible_agencies(request.user), today=today)
     compliance = compliance_for([agency.pk for agency in page], day=today)
     for agency in page:
         agency.compliance = compliance[agency.pk]
@@ -310,7 +308,7 @@ def agency_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "title": _("Edit agency profile"),
             "agency": agency,
             "subject": name,
-            "legal_note": _("Dasar hukum: Pasal 1 angka 4"),
+            "legal_note": _("Legal basis: Pasal 1 angka 4"),
             "cancel_url": reverse("accounts:agency_detail", args=[agency.slug]),
         },
         save=_record_saver(request, clock.now()),
@@ -326,9 +324,7 @@ def agency_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def account_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(clock.now())
-    queryset = scoped(
-        OfficialAccount.objects.select_related("agency", "decree"), request.user
-    )
+    queryset = scoped(OfficialAccount.objects.select_related("agency", "decree"), request.user)
     filterset, page = _filtered(request, OfficialAccountFilter, queryset, today=today)
     for account in page:
         account.decree_valid = account.decree is not None and account.decree.is_valid_on(today)
@@ -357,12 +353,13 @@ def account_create(request: HttpRequest) -> HttpResponse:
         context={
             "title": _("New official account"),
             "agency": agency,
-            "legal_note": _("Dasar hukum: Pasal 8 huruf b–c, Pasal 9, Lampiran A"),
+            "legal_note": _("Legal basis: Pasal 8 huruf b–c, Pasal 9, Lampiran A"),
             "cancel_url": reverse("accounts:account_list"),
         },
         save=_record_saver(request, clock.now()),
-        message=lambda saved: _("The official account %(account)s was registered.")
-        % {"account": saved},
+        message=lambda saved: (
+            _("The official account %(account)s was registered.") % {"account": saved}
+        ),
         success_url=lambda saved: reverse("accounts:account_edit", args=[saved.pk]),
     )
 
@@ -389,12 +386,11 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "subject": subject,
             "current_status": status,
             "statuses": AccountStatus,
-            "legal_note": _("Dasar hukum: Pasal 8 huruf b–c, Pasal 9, Lampiran A"),
+            "legal_note": _("Legal basis: Pasal 8 huruf b–c, Pasal 9, Lampiran A"),
             "cancel_url": reverse("accounts:agency_detail", args=[account.agency.slug]),
         },
         save=_record_saver(request, clock.now()),
-        message=lambda saved: _("The official account %(account)s was saved.")
-        % {"account": saved},
+        message=lambda saved: _("The official account %(account)s was saved.") % {"account": saved},
         success_url=lambda saved: reverse("accounts:account_edit", args=[saved.pk]),
     )
 
@@ -410,7 +406,9 @@ def account_status(request: HttpRequest, pk: int) -> HttpResponse:
         # Archiving takes an account out of the registry's active set: ask first.
         return render(request, "accounts/account_archive_confirm.html", {"account": account})
     try:
-        services.account_set_status(account=account, by=request.user, status=status, now=clock.now())
+        services.account_set_status(
+            account=account, by=request.user, status=status, now=clock.now()
+        )
     except services.RegistryError as error:
         messages.error(request, str(error))
     else:
@@ -430,10 +428,13 @@ def account_status(request: HttpRequest, pk: int) -> HttpResponse:
 def decree_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(clock.now())
     queryset = scoped(
-        Decree.objects.select_related("agency").annotate(
+        Decree.objects.select_related("agency")
+        .annotate(
             account_count=Count("accounts", distinct=True),
             appointment_count=Count("appointments", distinct=True),
-        ),
+        )
+        # A grouped query drops Meta.ordering: restate it.
+        .order_by("-valid_from", "-pk"),
         request.user,
     )
     filterset, page = _filtered(request, DecreeFilter, queryset, today=today)
@@ -493,7 +494,7 @@ def decree_create(request: HttpRequest) -> HttpResponse:
             "title": _("New decree of the agency head"),
             "agency": agency,
             "multipart": True,
-            "legal_note": _("Dasar hukum: Pasal 9 ayat (1)"),
+            "legal_note": _("Legal basis: Pasal 9 ayat (1)"),
             "cancel_url": reverse("accounts:decree_list"),
         },
         save=_record_saver(request, clock.now()),
@@ -518,7 +519,7 @@ def decree_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "subject": subject,
             "multipart": True,
             "file_hint": _("Leave the file empty to keep the current scan."),
-            "legal_note": _("Dasar hukum: Pasal 9 ayat (1)"),
+            "legal_note": _("Legal basis: Pasal 9 ayat (1)"),
             "cancel_url": reverse("accounts:decree_detail", args=[decree.pk]),
         },
         save=_record_saver(request, clock.now()),
@@ -542,9 +543,7 @@ def decree_file(request: HttpRequest, pk: int) -> FileResponse:
 def appointment_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(clock.now())
     scope = scope_for(request.user)
-    queryset = scoped(
-        Appointment.objects.select_related("user", "agency", "decree"), request.user
-    )
+    queryset = scoped(Appointment.objects.select_related("user", "agency", "decree"), request.user)
     filterset, page = _filtered(request, AppointmentFilter, queryset, today=today)
     _mark_appointments(page, today=today, can_write=scope.may_write_agency)
     return render(
@@ -574,12 +573,14 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
         context={
             "title": _("New appointment of a petugas or pejabat"),
             "agency": agency,
-            "legal_note": _("Dasar hukum: Pasal 1 angka 8–9, Pasal 8 huruf d, Pasal 9 ayat (1)"),
+            "legal_note": _("Legal basis: Pasal 1 angka 8–9, Pasal 8 huruf d, Pasal 9 ayat (1)"),
             "cancel_url": reverse("accounts:appointment_list"),
         },
         save=lambda form: services.appointment_create(form=form, by=request.user, now=now),
-        message=lambda saved: _("%(person)s was appointed as %(role)s.")
-        % {"person": saved.user, "role": saved.get_role_display()},
+        message=lambda saved: (
+            _("%(person)s was appointed as %(role)s.")
+            % {"person": saved.user, "role": saved.get_role_display()}
+        ),
         success_url=lambda saved: reverse("accounts:agency_detail", args=[agency.slug]),
     )
 
@@ -665,7 +666,7 @@ def sop_create(request: HttpRequest) -> HttpResponse:
                 "Earlier versions are kept. The version in force is the latest whose "
                 "effective date has come."
             ),
-            "legal_note": _("Dasar hukum: Pasal 11"),
+            "legal_note": _("Legal basis: Pasal 11"),
             "cancel_url": reverse("accounts:sop_list"),
         },
         save=_record_saver(request, clock.now()),

@@ -394,3 +394,25 @@ def test_staff_without_a_role_see_nothing(client, registry):
         response = client.get(admin_url(model, "changelist"))
         assert response.status_code == 200
         assert response.context["cl"].result_count == 0
+
+
+def test_an_admin_decree_number_is_unique_whatever_its_case(client, administrator, agency_a):
+    DecreeFactory(agency=agency_a, number="800/001/DINKES/2026")
+    client.force_login(administrator)
+
+    response = client.post(
+        admin_url(Decree, "add"),
+        {
+            "agency": agency_a.pk,
+            "number": "800/001/dinkes/2026",
+            "title": "Penunjukan Akun Resmi",
+            "signed_on": "2026-01-02",
+            "valid_from": "2026-01-02",
+            "valid_until": "",
+            "document": upload(pdf_bytes()),
+        },
+    )
+
+    assert response.status_code == 200
+    assert "number" in response.context["adminform"].form.errors
+    assert Decree.objects.count() == 1

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts import demo
@@ -201,3 +202,20 @@ def test_appointed_demo_users_hold_the_matching_role():
     for appointment in Appointment.objects.select_related("user"):
         expected = Role.PEJABAT if appointment.role == "pejabat" else Role.PETUGAS
         assert expected in appointment.user.roles
+
+
+def test_demo_logins_reach_the_portal_and_only_one_meets_the_ethics_page_first(client):
+    seed()
+    home = reverse("home")
+    # On the seed's day, while every demo decree but Disdik's is in force.
+    with time_machine.travel(SEEDED_AT + dt.timedelta(hours=1), tick=False):
+        for spec in demo.DEMO_USERS:
+            if spec.username == "petugas.rsud":
+                continue
+            assert client.login(username=spec.username, password=demo.DEMO_PASSWORD)
+            assert client.get(home).status_code == 200, spec.username
+            client.logout()
+        assert client.login(username="petugas.rsud", password=demo.DEMO_PASSWORD)
+        response = client.get(home)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:ethics"))
