@@ -61,7 +61,10 @@ class Compliance:
                 "sop",
                 str(_("An SOP for information service in force (Pasal 11)")),
                 self.sop_effective_from is not None,
-                str(_("in force since %(date)s") % {"date": self.sop_effective_from})
+                str(
+                    _("in force since %(date)s")
+                    % {"date": self.sop_effective_from.strftime("%d-%m-%Y")}
+                )
                 if self.sop_effective_from
                 else "",
             ),
