@@ -76,12 +76,12 @@ def pdf_upload(content: bytes = PDF, name: str = "sk.pdf") -> SimpleUploadedFile
 
 
 def drain(response) -> bytes:
-    """Read (and close) a streamed download, so no file handle is left open."""
+    """Read a streamed download to the end; the test client then closes it (and its
+    file handle) without firing ``request_finished``, which would close the test's
+    database connection on PostgreSQL."""
     if not response.streaming:
         return response.content
-    body = b"".join(response.streaming_content)
-    response.close()
-    return body
+    return b"".join(response.streaming_content)
 
 
 # --- The permission matrix ----------------------------------------------------------
