@@ -1,1 +1,365 @@
-"""Models of the inquiry flow arrive with the inquiries issue."""
+"""Inquiries from the public and their forwarding between agencies (Lampiran B).
+
+Glossary: an *inquiry* is a pertanyaan, komentar, kritik or saran that an agency
+receives on one of its official accounts (Lampiran B angka 1). A *forwarding*
+(penerusan) hands it to the agency with authority (angka 3), which must reply
+within 24 hours (angka 4); the receiving officer then answers the public
+(angka 5). The state machine lives in :mod:`inquiries.flow`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Agency, OfficialAccount
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+TRACKING_LENGTH = 8
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+class InquiryKind(models.TextChoices):
+    """The four kinds of Lampiran B angka 1."""
+
+    QUESTION = "pertanyaan", _("Question")
+    COMMENT = "komentar", _("Comment")
+    CRITICISM = "kritik", _("Criticism")
+    SUGGESTION = "saran", _("Suggestion")
+
+
+class InquiryStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    ANSWERED_DIRECTLY = "answered_directly", _("Answered directly")
+    FORWARDED = "forwarded", _("Forwarded")
+    REPLIED = "replied", _("Reply received")
+    ANSWERED = "answered", _("Answered to the public")
+    CLOSED = "closed", _("Closed")
+    DISMISSED = "dismissed", _("Closed as spam or duplicate")
+
+
+OPEN_STATUSES = (InquiryStatus.RECORDED, InquiryStatus.FORWARDED, InquiryStatus.REPLIED)
+
+
+class DismissReason(models.TextChoices):
+    SPAM = "spam", _("Spam")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class Inquiry(models.Model):
+    """One pertanyaan, komentar, kritik or saran from the public."""
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("receiving agency"),
+        on_delete=models.PROTECT,
+        related_name="inquiries",
+    )
+    channel = models.ForeignKey(
+        OfficialAccount,
+        verbose_name=_("channel"),
+        on_delete=models.PROTECT,
+        related_name="inquiries",
+        help_text=_("The official account on which it was received."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=InquiryKind.choices)
+    author_name = models.CharField(_("author's name or handle"), max_length=150)
+    author_contact = models.CharField(
+        _("author's contact"),
+        max_length=150,
+        blank=True,
+        help_text=_("Optional telephone or e-mail. Personal data: shown only to the handling agencies."),
+    )
+    text = models.TextField(_("text"))
+    source_url = models.URLField(
+        _("link to the original post or comment"), max_length=500, blank=True
+    )
+    received_at = models.DateTimeField(_("received on social media at"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=TRACKING_LENGTH, unique=True, default=new_tracking_code
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=InquiryStatus.choices, default=InquiryStatus.RECORDED
+    )
+    # Bumped by every transition: a form that was loaded before someone else's
+    # change is refused instead of overwriting it.
+    version = models.PositiveIntegerField(default=1)
+    # Denormalised from the open forwarding so the inbox can sort by urgency
+    # without a join; null when nothing is awaited from another agency.
+    due_at = models.DateTimeField(_("reply due at"), null=True, blank=True)
+    current_forwarding = models.ForeignKey(
+        "Forwarding",
+        verbose_name=_("current forwarding"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answer_text = models.TextField(_("answer to the public"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    dismiss_reason = models.CharField(
+        _("reason for closing"), max_length=10, choices=DismissReason.choices, blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="inquiries_unique_idempotency_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status", "received_at"], name="inq_agency_status_idx"),
+            models.Index(fields=["agency", "received_at"], name="inq_agency_received_idx"),
+            models.Index(
+                fields=["due_at"], condition=Q(due_at__isnull=False), name="inq_due_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} ({self.get_kind_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ForwardingStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting reply")
+    REPLIED = "replied", _("Replied")
+    REROUTED = "rerouted", _("Re-routed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Forwarding(models.Model):
+    """The hand-over of an inquiry to the agency with authority (Lampiran B angka 3-4).
+
+    Each forwarding keeps its own clock: ``due_at`` is fixed when it is created
+    (24 hours by default, wall-clock, as the regulation says).
+    """
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name=_("inquiry"), on_delete=models.CASCADE, related_name="forwardings"
+    )
+    from_agency = models.ForeignKey(
+        Agency, verbose_name=_("from agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("to agency"),
+        on_delete=models.PROTECT,
+        related_name="forwardings_received",
+    )
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("forwarded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    forwarded_at = models.DateTimeField(_("forwarded at"))
+    due_at = models.DateTimeField(_("reply due at"))
+    note = models.TextField(_("note to the agency"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ForwardingStatus.choices, default=ForwardingStatus.OPEN
+    )
+    reply_text = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+        ordering = ["forwarded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_agency=models.F("to_agency")),
+                name="inquiries_forwarding_not_to_self",
+            ),
+            models.UniqueConstraint(
+                fields=["inquiry"],
+                condition=Q(status="open"),
+                name="inquiries_one_open_forwarding",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(status="open"), name="fwd_open_due_idx"
+            ),
+            models.Index(fields=["to_agency", "forwarded_at"], name="fwd_to_agency_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry.tracking_code}: {self.from_agency.short_name} → {self.to_agency.short_name}"
+
+    @property
+    def replied_on_time(self) -> bool | None:
+        if self.replied_at is None:
+            return None
+        return self.replied_at <= self.due_at
+
+
+class InquiryEvent(models.Model):
+    """One step in an inquiry's history; append-only (who, when, from, to, note)."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name=_("inquiry"), on_delete=models.CASCADE, related_name="events"
+    )
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("acting agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    forwarding = models.ForeignKey(
+        Forwarding, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("inquiry event")
+        verbose_name_plural = _("inquiry events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["inquiry", "at"], name="inq_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("inquiry events are append-only")
+        super().save(*args, **kwargs)
+
+
+class Answer(models.Model):
+    """A reusable answer of the library (Lampiran B angka 2, "jawaban sudah tersedia")."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="answers"
+    )
+    topic = models.CharField(_("topic"), max_length=100)
+    question = models.CharField(_("typical question"), max_length=300)
+    text = models.TextField(_("answer"))
+    is_approved = models.BooleanField(_("approved"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    source_inquiry = models.ForeignKey(
+        Inquiry,
+        verbose_name=_("first given for"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    times_used = models.PositiveIntegerField(_("times used"), default=0)
+
+    class Meta:
+        verbose_name = _("library answer")
+        verbose_name_plural = _("library answers")
+        ordering = ["topic", "question"]
+        indexes = [models.Index(fields=["agency", "is_approved"], name="answer_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.topic}: {self.question}"
+
+
+class IntegrationToken(models.Model):
+    """An API key of one integration (a social listening tool) bound to one agency.
+
+    Only a hash of the key is stored; the key itself is shown once, when made.
+    """
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("key prefix"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("integration token")
+        verbose_name_plural = _("integration tokens")
+        ordering = ["agency", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -357,6 +357,9 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 MICROBLOG_MAX_CHARS = env.int("MICROBLOG_MAX_CHARS", default=140)
 # Largest decree or SOP scan accepted.
 REGISTRY_MAX_UPLOAD_BYTES = env.int("REGISTRY_MAX_UPLOAD_MB", default=10) * 1_048_576
+# Lampiran B angka 4: the agency with authority replies within this many hours
+# (wall-clock, as the regulation says).
+FORWARDING_REPLY_HOURS = env.int("FORWARDING_REPLY_HOURS", default=24)
 # Days before a decree expires on which its agency's pejabat are reminded.
 DECREE_REMINDER_DAYS = (30, 7)
 
