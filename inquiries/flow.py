@@ -67,9 +67,19 @@ ACTIONS: dict[str, Action] = {
     action.code: action
     for action in (
         Action("answer_directly", gettext_lazy("Answer directly"), (S.RECORDED,), "receiver"),
-        Action("forward", gettext_lazy("Forward to the agency with authority"), (S.RECORDED,), "receiver"),
+        Action(
+            "forward",
+            gettext_lazy("Forward to the agency with authority"),
+            (S.RECORDED,),
+            "receiver",
+        ),
         Action("reply", gettext_lazy("Reply to the forwarding agency"), (S.FORWARDED,), "holder"),
-        Action("reroute", gettext_lazy("Not ours: re-route to another agency"), (S.FORWARDED,), "holder"),
+        Action(
+            "reroute",
+            gettext_lazy("Not ours: re-route to another agency"),
+            (S.FORWARDED,),
+            "holder",
+        ),
         Action("answer_public", gettext_lazy("Answer the public"), (S.REPLIED,), "receiver"),
         Action("close", gettext_lazy("Close"), (S.ANSWERED_DIRECTLY, S.ANSWERED), "receiver"),
         Action(
@@ -394,7 +404,12 @@ def inquiry_answer_public(
 
 
 def inquiry_close(
-    *, inquiry: Inquiry, by: User, now: datetime, note: str = "", expected_version: int | None = None
+    *,
+    inquiry: Inquiry,
+    by: User,
+    now: datetime,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Inquiry:
     """Close an answered inquiry."""
     with transaction.atomic():

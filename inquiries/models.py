@@ -73,7 +73,9 @@ class Inquiry(models.Model):
         _("author's contact"),
         max_length=150,
         blank=True,
-        help_text=_("Optional telephone or e-mail. Personal data: shown only to the handling agencies."),
+        help_text=_(
+            "Optional telephone or e-mail. Personal data: shown only to the handling agencies."
+        ),
     )
     text = models.TextField(_("text"))
     source_url = models.URLField(
@@ -148,9 +150,7 @@ class Inquiry(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "received_at"], name="inq_agency_status_idx"),
             models.Index(fields=["agency", "received_at"], name="inq_agency_received_idx"),
-            models.Index(
-                fields=["due_at"], condition=Q(due_at__isnull=False), name="inq_due_idx"
-            ),
+            models.Index(fields=["due_at"], condition=Q(due_at__isnull=False), name="inq_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -227,9 +227,7 @@ class Forwarding(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["due_at"], condition=Q(status="open"), name="fwd_open_due_idx"
-            ),
+            models.Index(fields=["due_at"], condition=Q(status="open"), name="fwd_open_due_idx"),
             models.Index(fields=["to_agency", "forwarded_at"], name="fwd_to_agency_idx"),
         ]
 

@@ -1,0 +1,48 @@
+"""Masking of citizens' personal data (UU 27/2022): names, handles and contacts.
+
+Shown in full only to officers of the agencies handling an inquiry; everywhere
+else (lists of other roles, tracking page, dashboards, exports) masked.
+"""
+
+import re
+
+from accounts.access import scope_for
+
+
+def mask_name(value: str) -> str:
+    """``Budi Santoso`` → ``B. S.``; a handle ``@budisan`` → ``@bu***``."""
+    value = value.strip()
+    if not value:
+        return ""
+    if value.startswith("@"):
+        return mask_handle(value)
+    return " ".join(f"{word[0]}." for word in value.split() if word)
+
+
+def mask_handle(value: str) -> str:
+    core = value.lstrip("@")
+    return f"@{core[:2]}***" if core else ""
+
+
+def mask_contact(value: str) -> str:
+    """``081234567789`` → ``0812****789``; ``budi@contoh.id`` → ``b***@contoh.id``."""
+    value = value.strip()
+    if not value:
+        return ""
+    if "@" in value and not value.startswith("@"):
+        local, _, domain = value.partition("@")
+        return f"{local[:1]}***@{domain}"
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 7:
+        return f"{digits[:4]}****{digits[-3:]}"
+    return "***"
+
+
+def handles_inquiry(user, inquiry) -> bool:
+    """Officers of the receiving agency or of an agency it was forwarded to."""
+    scope = scope_for(user)
+    if not scope.can_write or scope.agency_id is None:
+        return False
+    if inquiry.agency_id == scope.agency_id:
+        return True
+    return inquiry.forwardings.filter(to_agency_id=scope.agency_id).exists()
