@@ -134,7 +134,10 @@ class Inquiry(models.Model):
         blank=True,
         related_name="+",
     )
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, editable=False)
+    # NULL, not "", when absent: the unique constraint must ignore inquiries without one.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=80, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("inquiry")
@@ -232,7 +235,7 @@ class Forwarding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.inquiry.tracking_code}: {self.from_agency.short_name} → {self.to_agency.short_name}"
+        return f"{self.inquiry_id}: {self.from_agency_id} → {self.to_agency_id}"
 
     @property
     def replied_on_time(self) -> bool | None:
