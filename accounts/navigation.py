@@ -26,6 +26,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Agencies"), "accounts:agency_list"),
     NavItem(_("Official accounts"), "accounts:account_list"),
+    NavItem(_("Inquiries"), "inquiries:inbox"),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

@@ -138,11 +138,11 @@ def _require(inquiry: Inquiry, user: User, code: str, expected_version: int | No
 
 
 def _locked(inquiry: Inquiry) -> Inquiry:
-    return (
-        Inquiry.objects.select_for_update(of=("self",))
-        .select_related("current_forwarding", "agency")
-        .get(pk=inquiry.pk)
-    )
+    # No select_related here: when the lock had to wait, PostgreSQL re-reads only the
+    # locked row and re-joins it with the rows of the old snapshot, so a forwarding
+    # created meanwhile (a re-route) would come back as None. The current forwarding
+    # is loaded by its own query, after the lock, and so always the committed one.
+    return Inquiry.objects.select_for_update().get(pk=inquiry.pk)
 
 
 def _event(
@@ -192,14 +192,22 @@ def inquiry_record(
     source_url: str = "",
     topics: list[str] | None = None,
     idempotency_key: str | None = None,
+    note: str = "",
 ) -> tuple[Inquiry, bool]:
     """Record an inquiry received on ``channel`` (Lampiran B angka 1).
 
     Returns ``(inquiry, created)``: with an ``idempotency_key`` already used by
     this agency, the first inquiry is returned and nothing new is written.
+    ``note`` goes on the history event (the API names the integration there,
+    since no person records the inquiry). A user ``by`` must be able to write for
+    ``agency`` (its officer, or an administrator); ``by=None`` is an integration,
+    acting for the agency its token is bound to.
     """
     if channel.agency_id != agency.pk:
         raise FlowError(_("The channel is not an official account of this agency."))
+    # ``by`` is None for an integration, whose token is already bound to ``agency``.
+    if by is not None and not scope_for(by).may_write_agency(agency.pk):
+        raise FlowError(_("Your agency cannot record inquiries for this agency."))
     if idempotency_key:
         existing = Inquiry.objects.filter(agency=agency, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -223,7 +231,13 @@ def inquiry_record(
                     idempotency_key=idempotency_key or None,
                 )
                 _event(
-                    inquiry, action="record", from_status="", by=by, now=now, agency_id=agency.pk
+                    inquiry,
+                    action="record",
+                    from_status="",
+                    by=by,
+                    now=now,
+                    agency_id=agency.pk,
+                    note=note,
                 )
             return inquiry, True
         except IntegrityError:
@@ -461,7 +475,8 @@ def inquiry_dismiss(
             ).update(status=ForwardingStatus.CANCELLED, closed_at=now)
         locked.status = S.DISMISSED
         locked.dismiss_reason = reason
-        locked.duplicate_of = duplicate_of
+        # Spam duplicates nothing, even when a form sent an original along.
+        locked.duplicate_of = duplicate_of if reason == DismissReason.DUPLICATE else None
         locked.closed_at = now
         locked.due_at = None
         _save(locked, ["status", "dismiss_reason", "duplicate_of", "closed_at", "due_at"])

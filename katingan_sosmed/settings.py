@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_htmx",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # The portal's own apps; accounts is the ground floor the others stand on.
     "accounts",
     "inquiries",
@@ -350,6 +353,50 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- REST API for integrations (inquiries.api) -------------------------------
+
+# The API authenticates integration tokens only: a portal session is refused (403),
+# so there is no CSRF to defend. JSON in, JSON out; no browsable API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "inquiries.api.authentication.IntegrationTokenAuthentication"
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["inquiries.api.authentication.IsIntegration"],
+    "DEFAULT_THROTTLE_CLASSES": ["inquiries.api.authentication.IntegrationTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"integration": env.str("API_RATE_PER_TOKEN", default="120/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Proxies in front of the portal (nginx: 1); the client address for the
+    # throttles is then taken from X-Forwarded-For.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Portal Media Sosial Kabupaten Katingan",
+    "DESCRIPTION": (
+        "Integration API of the Katingan social media portal (Perbup Katingan 55/2022, "
+        "Lampiran B): record inquiries received on an agency's official accounts and "
+        "follow their status. Every request needs an integration token of one agency."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are public (they describe, they hold no data)
+    # and ignore the portal session.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Three models have a "status": name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "InquiryStatusEnum": "inquiries.models.InquiryStatus",
+        "ForwardingStatusEnum": "inquiries.models.ForwardingStatus",
+        "AccountStatusEnum": "accounts.models.AccountStatus",
+    },
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN on a closed network.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
 # --- Portal settings ------------------------------------------------------------
 
 # The portal's public address, for links in e-mails.
@@ -366,3 +413,5 @@ DECREE_REMINDER_DAYS = (30, 7)
 
 # /healthz calls beat unhealthy when its last tick is older than this.
 HEALTH_BEAT_MAX_AGE = timedelta(seconds=env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=120))
+# Public tracking page (/lacak/): lookups per client address per minute before 429.
+TRACKING_LOOKUPS_PER_MINUTE = env.int("TRACKING_LOOKUPS_PER_MINUTE", default=30)

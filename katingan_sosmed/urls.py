@@ -12,6 +12,11 @@ urlpatterns = [
     path("", include("accounts.registry_urls")),
     path("", include("health.urls")),
     path("notifikasi/", include("notifications.urls")),
+    # Before any other "pertanyaan/" include, so no pattern there can capture it.
+    path("pertanyaan/token-api/", include("inquiries.token_urls")),
+    path("pertanyaan/", include("inquiries.urls")),
+    path("lacak/", include("inquiries.public_urls")),
+    path("api/", include("inquiries.api.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

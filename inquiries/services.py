@@ -1,0 +1,142 @@
+"""Writes of the answer library (Lampiran B angka 2, "jawaban sudah tersedia").
+
+The inquiry's own transitions live in :mod:`inquiries.flow`; this module keeps the
+library of reusable answers: saving an answer (typed in the library or given to
+the public on an inquiry) and the pejabat's approval. Only approved answers are
+offered to officers as "use this answer" (:func:`inquiries.selectors.similar_answers`).
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Agency, User
+from accounts.roles import Role
+from audit.services import audit_record, changed_fields
+
+from .models import Answer, Inquiry
+
+DEFAULT_TOPIC = "umum"
+QUESTION_LENGTH = Answer._meta.get_field("question").max_length
+TOPIC_LENGTH = Answer._meta.get_field("topic").max_length
+
+
+class AnswerError(Exception):
+    """A library change was refused; the message is for the user."""
+
+
+def may_approve(user: User, agency_id: int) -> bool:
+    """Only a pejabat of the answer's own agency approves it (not an administrator:
+    approving is the agency's word, not the portal's)."""
+    return user.has_role(Role.PEJABAT) and user.agency_id == agency_id
+
+
+def _question_from(text: str) -> str:
+    """The inquiry's text as the library's "typical question": one line, cut to fit."""
+    line = " ".join(text.split())
+    if len(line) <= QUESTION_LENGTH:
+        return line
+    return line[: QUESTION_LENGTH - 1].rstrip() + "…"
+
+
+def answer_save(
+    *,
+    agency: Agency,
+    by: User,
+    now: datetime,
+    topic: str,
+    question: str,
+    text: str,
+    answer: Answer | None = None,
+    source_inquiry: Inquiry | None = None,
+) -> Answer:
+    """Create a library answer for ``agency`` or change ``answer``.
+
+    Approved at once only when ``by`` is a pejabat of the agency. A petugas who
+    changes an approved answer takes the approval away: the pejabat approves
+    the new wording. One audit event per save.
+    """
+    topic = " ".join(topic.split()).lower()[:TOPIC_LENGTH] or DEFAULT_TOPIC
+    approve = may_approve(by, agency.pk)
+    with transaction.atomic():
+        if answer is None:
+            before = None
+            answer = Answer(agency=agency, created_by=by, created_at=now)
+            answer.source_inquiry = source_inquiry
+            action = "answer.create"
+        else:
+            answer = Answer.objects.select_for_update().get(pk=answer.pk, agency=agency)
+            before = Answer(
+                topic=answer.topic,
+                question=answer.question,
+                text=answer.text,
+                is_approved=answer.is_approved,
+            )
+            action = "answer.update"
+        answer.topic = topic
+        answer.question = question
+        answer.text = text
+        if approve:
+            answer.is_approved = True
+            answer.approved_by = by
+            answer.approved_at = now
+        elif before is None or (before.text, before.question) != (text, question):
+            answer.is_approved = False
+            answer.approved_by = None
+            answer.approved_at = None
+        answer.save()
+        audit_record(
+            actor=by,
+            action=action,
+            obj=answer,
+            agency_id=agency.pk,
+            changes=changed_fields(before, answer, ["topic", "question", "text", "is_approved"]),
+            now=now,
+        )
+    return answer
+
+
+def answer_save_from_inquiry(*, inquiry: Inquiry, text: str, by: User, now: datetime) -> Answer:
+    """Keep the answer just given to the public on ``inquiry`` in its agency's library.
+
+    The topic is the inquiry's first topic (or "umum"), the typical question the
+    inquiry's text. Approved only when ``by`` is a pejabat of the agency;
+    otherwise it waits for one.
+    """
+    topics = [topic for topic in inquiry.topics if str(topic).strip()]
+    return answer_save(
+        agency=inquiry.agency,
+        by=by,
+        now=now,
+        topic=str(topics[0]) if topics else DEFAULT_TOPIC,
+        question=_question_from(inquiry.text),
+        text=text,
+        source_inquiry=inquiry,
+    )
+
+
+def answer_approve(*, answer: Answer, by: User, now: datetime) -> Answer:
+    """A pejabat of the answer's agency approves it for reuse.
+
+    Raises :class:`AnswerError` for anyone else or when it is already approved.
+    """
+    with transaction.atomic():
+        locked = Answer.objects.select_for_update().get(pk=answer.pk)
+        if not may_approve(by, locked.agency_id):
+            raise AnswerError(_("Only a pejabat of the agency can approve its answers."))
+        if locked.is_approved:
+            raise AnswerError(_("This answer is already approved."))
+        locked.is_approved = True
+        locked.approved_by = by
+        locked.approved_at = now
+        locked.save(update_fields=["is_approved", "approved_by", "approved_at"])
+        audit_record(
+            actor=by,
+            action="answer.approve",
+            obj=locked,
+            agency_id=locked.agency_id,
+            changes={"is_approved": ["False", "True"]},
+            now=now,
+        )
+    return locked

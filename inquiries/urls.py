@@ -1,0 +1,25 @@
+"""URLs of the inquiry pages (Lampiran B), mounted at ``pertanyaan/``. Paths are Indonesian."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "inquiries"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("baru/", views.create, name="create"),
+    path("impor/", views.import_inquiries, name="import"),
+    path("impor/templat.csv", views.import_template, name="import_template"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/jawab/", views.answer_directly, name="answer_directly"),
+    path("<int:pk>/teruskan/", views.forward, name="forward"),
+    path("<int:pk>/balas/", views.reply, name="reply"),
+    path("<int:pk>/alihkan/", views.reroute, name="reroute"),
+    path("<int:pk>/jawab-publik/", views.answer_public, name="answer_public"),
+    path("<int:pk>/tutup/", views.close, name="close"),
+    path("<int:pk>/tutup-spam-duplikat/", views.dismiss, name="dismiss"),
+    path("jawaban/", views.answer_list, name="answer_list"),
+    path("jawaban/baru/", views.answer_create, name="answer_create"),
+    path("jawaban/<int:pk>/ubah/", views.answer_edit, name="answer_edit"),
+    path("jawaban/<int:pk>/setujui/", views.answer_approve, name="answer_approve"),
+]
