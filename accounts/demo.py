@@ -578,3 +578,10 @@ def document_pdf(*, agency_name: str, heading: str, title: str, number: str = ""
     # Self-contained: no protocol is allowed, so nothing is ever fetched.
     fetcher = URLFetcher(allowed_protocols=())
     return weasyprint.HTML(string=str(html), url_fetcher=fetcher).write_pdf()
+
+
+def seed(*, now: dt.datetime) -> dict[str, int]:
+    """The accounts part of ``manage.py seed_demo``: agencies, users and the registry."""
+    from .services import demo_seed  # services imports this module
+
+    return demo_seed(now=now)

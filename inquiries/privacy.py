@@ -25,7 +25,11 @@ def mask_handle(value: str) -> str:
 
 
 def mask_contact(value: str) -> str:
-    """``081234567789`` → ``0812****789``; ``budi@contoh.id`` → ``b***@contoh.id``."""
+    """``081234567789`` → ``0812****789``; ``budi@contoh.id`` → ``b***@contoh.id``.
+
+    A number written with the country code (``+62 812-3456-7789``) is masked in its
+    national form (``0812****789``), like the same number written with a leading 0.
+    """
     value = value.strip()
     if not value:
         return ""
@@ -33,6 +37,8 @@ def mask_contact(value: str) -> str:
         local, _, domain = value.partition("@")
         return f"{local[:1]}***@{domain}"
     digits = re.sub(r"\D", "", value)
+    if digits.startswith("62"):
+        digits = "0" + digits[2:]
     if len(digits) >= 7:
         return f"{digits[:4]}****{digits[-3:]}"
     return "***"

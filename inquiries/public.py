@@ -83,7 +83,6 @@ class PublicInquiry:
     received_at: datetime
     recorded_at: datetime
     status: str
-    status_label: str
     status_plain: str
     is_answered: bool
     answered_at: datetime | None
@@ -101,7 +100,6 @@ def public_inquiry(inquiry: Inquiry, forwardings: list[Forwarding]) -> PublicInq
         received_at=inquiry.received_at,
         recorded_at=inquiry.recorded_at,
         status=inquiry.status,
-        status_label=inquiry.get_status_display(),
         status_plain=str(PLAIN_STATUS[InquiryStatus(inquiry.status)]),
         is_answered=answered,
         answered_at=inquiry.answered_at if answered else None,

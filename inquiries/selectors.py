@@ -137,16 +137,36 @@ class Suggestion:
     matched: tuple[str, ...]
 
 
+def _words(value: str) -> str:
+    return " ".join(re.findall(r"\w+", value.lower()))
+
+
+# Particles and possessives written onto the word: puskesmasnya, ktp-ku, benarkah.
+_ENCLITICS = "(?:nya|lah|kah|pun|ku|mu)?"
+
+
+def _mentions(haystack: str, topic: str) -> bool:
+    phrase = _words(topic)
+    if not phrase:
+        return False
+    return re.search(rf"(?<!\w){re.escape(phrase)}{_ENCLITICS}(?!\w)", haystack) is not None
+
+
 def suggest_agencies(
     text: str, topics: Iterable[str] = (), *, exclude: Iterable[int] = ()
 ) -> list[Suggestion]:
-    """Agencies whose topics of authority appear in the inquiry, best match first."""
-    haystack = f" {' '.join(text.lower().split())} {' '.join(t.lower() for t in topics)} "
+    """Agencies whose topics of authority appear in the inquiry, best match first.
+
+    A topic matches whole words (``kia`` is not found in ``sekian``), also with an
+    enclitic attached (``puskesmasnya``); case and punctuation are ignored.
+    """
+    # One line per source, so that a phrase never spans the text and a topic.
+    haystack = "\n".join([_words(text), *(_words(topic) for topic in topics)])
     excluded = set(exclude)
     suggestions = []
     for agency in Agency.objects.filter(is_active=True).exclude(pk__in=excluded):
         matched = tuple(
-            topic for topic in agency.authority_topics if topic and f"{topic.lower()}" in haystack
+            topic for topic in agency.authority_topics if topic and _mentions(haystack, topic)
         )
         if matched:
             suggestions.append(Suggestion(agency, matched))

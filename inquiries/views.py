@@ -59,7 +59,17 @@ from .selectors import inbox as inbox_for
 # Shown at most on the import page; the count of the rest is given.
 MAX_REPORTED_ERRORS = 500
 
-EVENT_LABELS = {"record": gettext_lazy("Recorded")}
+# The history speaks of what happened (the flow's labels name what to do).
+EVENT_LABELS = {
+    "record": gettext_lazy("Recorded"),
+    "answer_directly": gettext_lazy("Answered directly"),
+    "forward": gettext_lazy("Forwarded"),
+    "reply": gettext_lazy("Replied to the forwarding agency"),
+    "reroute": gettext_lazy("Re-routed"),
+    "answer_public": gettext_lazy("Answered the public"),
+    "close": gettext_lazy("Closed"),
+    "dismiss": gettext_lazy("Closed as spam or duplicate"),
+}
 
 
 # --- Helpers ------------------------------------------------------------------------------
@@ -337,8 +347,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     for event in events:
-        action = flow.ACTIONS.get(event.action)
-        event.label = action.label if action else EVENT_LABELS.get(event.action, event.action)
+        event.label = EVENT_LABELS.get(event.action, event.action)
         event.from_label = InquiryStatus(event.from_status).label if event.from_status else ""
         event.to_label = InquiryStatus(event.to_status).label
     forwardings = list(

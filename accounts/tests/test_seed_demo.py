@@ -1,5 +1,8 @@
+import ast
 import datetime as dt
+import inspect
 import io
+from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -7,15 +10,27 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 from pypdf import PdfReader
 
 from accounts import demo
+from accounts.management.commands import seed_demo
 from accounts.models import Agency, Appointment, Decree, OfficialAccount, Sop, User
 from accounts.roles import Role
 from accounts.selectors import compliance_for
 from accounts.services import decree_expiry_remind
 from accounts.validators import validate_nip, validate_pdf
+from inquiries import demo as inquiries_demo
+from inquiries.models import (
+    Answer,
+    DismissReason,
+    Forwarding,
+    ForwardingStatus,
+    Inquiry,
+    InquiryEvent,
+    InquiryStatus,
+)
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +234,134 @@ def test_demo_logins_reach_the_portal_and_only_one_meets_the_ethics_page_first(c
         response = client.get(home)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:ethics"))
+
+
+# --- The apps' own demo data, found by seed_demo -----------------------------------------
+
+
+def test_seed_demo_runs_each_apps_seeder_in_installed_apps_order():
+    assert [label for label, _seed in seed_demo.demo_seeders()] == ["accounts", "inquiries"]
+    # accounts does not know the apps built on it: it finds them.
+    tree = ast.parse(inspect.getsource(seed_demo))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert "accounts" in imported
+    assert not any(name.startswith("inquiries") for name in imported)
+
+
+def inquiry_snapshot():
+    return (
+        sorted(
+            Inquiry.objects.values_list(
+                "agency__slug", "idempotency_key", "status", "version", "received_at", "due_at"
+            )
+        ),
+        Forwarding.objects.count(),
+        InquiryEvent.objects.count(),
+        sorted(Answer.objects.values_list("agency__slug", "question", "times_used")),
+    )
+
+
+def test_the_demo_inquiries_are_seeded_once():
+    out = io.StringIO()
+    with time_machine.travel(SEEDED_AT, tick=False):
+        call_command("seed_demo", stdout=out)
+    assert "inquiries, " in out.getvalue() and " 0 inquiries" not in out.getvalue()
+    first = inquiry_snapshot()
+    assert len(first[0]) >= 200
+
+    out = io.StringIO()
+    with time_machine.travel(SEEDED_AT + dt.timedelta(days=3), tick=False):
+        call_command("seed_demo", stdout=out)
+    assert inquiry_snapshot() == first
+    assert "0 inquiries, 0 forwardings, 0 library answers" in out.getvalue()
+
+
+def test_the_demo_inquiries_show_every_state_of_the_flow_and_deadlines_due_and_overdue():
+    seed()
+    counts = Counter(Inquiry.objects.values_list("status", flat=True))
+    assert set(counts) == set(InquiryStatus.values)
+    assert all(count >= 5 for count in counts.values()), counts
+    assert set(Forwarding.objects.values_list("status", flat=True)) == set(ForwardingStatus.values)
+    assert set(
+        Inquiry.objects.filter(status=InquiryStatus.DISMISSED).values_list(
+            "dismiss_reason", flat=True
+        )
+    ) == set(DismissReason.values)
+    assert not Inquiry.objects.filter(
+        dismiss_reason=DismissReason.DUPLICATE, duplicate_of__isnull=True
+    ).exists()
+    # Closed both after a direct answer and after a forwarding.
+    closed = Inquiry.objects.filter(status=InquiryStatus.CLOSED)
+    assert closed.filter(forwardings__isnull=True).exists()
+    assert closed.filter(forwardings__status=ForwardingStatus.REPLIED).exists()
+    # Re-routed ones, some already answered by the last agency.
+    rerouted = Inquiry.objects.filter(forwardings__status=ForwardingStatus.REROUTED).distinct()
+    assert rerouted.count() >= 5
+    assert rerouted.filter(status__in=[InquiryStatus.ANSWERED, InquiryStatus.CLOSED]).exists()
+    assert rerouted.filter(status=InquiryStatus.FORWARDED).exists()
+    # Late replies as well as replies on time.
+    replied = Forwarding.objects.filter(status=ForwardingStatus.REPLIED)
+    assert replied.filter(replied_at__gt=F("due_at")).exists()
+    assert replied.filter(replied_at__lte=F("due_at")).exists()
+    # Each agency with demo officers has approved library answers, and some were used.
+    for slug in ("diskominfo", "dinkes", "disdukcapil", "setda", "disdik", "rsud-mas-amsyar"):
+        assert Answer.objects.filter(agency__slug=slug, is_approved=True).exists(), slug
+    assert Answer.objects.filter(times_used__gt=0).exists()
+    # On the seed's day: forwardings overdue, due within hours, and just forwarded.
+    open_forwardings = Inquiry.objects.filter(current_forwarding__status=ForwardingStatus.OPEN)
+    overdue = open_forwardings.filter(due_at__lt=SEEDED_AT)
+    assert overdue.count() >= 10
+    assert overdue.filter(agency__slug__in=["setda", "diskominfo"]).exists()
+    due_soon = open_forwardings.filter(
+        due_at__gte=SEEDED_AT, due_at__lt=SEEDED_AT + dt.timedelta(hours=6)
+    )
+    assert due_soon.count() >= 3
+    assert open_forwardings.filter(due_at__gte=SEEDED_AT + dt.timedelta(hours=12)).exists()
+
+
+def test_the_demo_history_is_what_the_flow_writes_about_invented_people():
+    seed()
+    events: dict[int, list] = {}
+    for event in InquiryEvent.objects.order_by("at", "pk"):
+        events.setdefault(event.inquiry_id, []).append(event)
+    for inquiry in Inquiry.objects.select_related("channel"):
+        history = events[inquiry.pk]
+        assert inquiry.channel.agency_id == inquiry.agency_id
+        assert inquiry.idempotency_key.startswith("demo-")
+        assert inquiry.received_at <= inquiry.recorded_at == history[0].at
+        assert [e.action for e in history][0] == "record"
+        assert inquiry.version == len(history)
+        for previous, event in zip(history, history[1:], strict=False):
+            assert event.from_status == previous.to_status
+        assert history[-1].to_status == inquiry.status
+        assert history[-1].at <= SEEDED_AT
+    # Some came in through the social listening integration, with no officer.
+    assert InquiryEvent.objects.filter(action="record", actor__isnull=True).exists()
+    # The people are invented: fake numbers and e-mail addresses only.
+    contacts = set(
+        Inquiry.objects.exclude(author_contact="").values_list("author_contact", flat=True)
+    )
+    assert contacts
+    for contact in contacts:
+        assert contact.startswith("0812-0000-") or contact.endswith("@example.com"), contact
+
+
+def test_the_demo_plan_is_the_same_on_every_run():
+    first = inquiries_demo.plan(SEEDED_AT)
+    later = inquiries_demo.plan(SEEDED_AT + dt.timedelta(days=10))
+    assert first == inquiries_demo.plan(SEEDED_AT)
+    shifted = [
+        (item.n, item.receiver, item.text, item.path, item.holders, item.author) for item in later
+    ]
+    assert shifted == [
+        (item.n, item.receiver, item.text, item.path, item.holders, item.author) for item in first
+    ]
+    assert [t + dt.timedelta(days=10) for item in first for t in item.times] == [
+        t for item in later for t in item.times
+    ]

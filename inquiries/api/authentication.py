@@ -123,8 +123,8 @@ class IntegrationTokenScheme(OpenApiAuthenticationExtension):
             "description": str(
                 _(
                     "An integration token made by the agency's Pejabat in the portal "
-                    "(Integration tokens page). Send it as “Authorization: Bearer <key>”; "
-                    "“Token <key>” is accepted too. The token acts for its agency only."
+                    "(Integration tokens page). Send it as `Authorization: Bearer <key>`; "
+                    "`Token <key>` is accepted too. The token acts for its agency only."
                 )
             ),
         }

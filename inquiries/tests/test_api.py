@@ -387,6 +387,12 @@ def test_missing_fields_and_a_non_object_body_are_400(key_a):
     assert Inquiry.objects.count() == 0
 
 
+def test_a_3_mb_body_is_refused_and_writes_nothing(channel_a, key_a):
+    response = post(client_for(key_a), payload(channel_a, text="a" * 3_000_000))
+    assert response.status_code in (400, 413)
+    assert counts() == (0, 0)
+
+
 def test_an_archived_channel_is_refused(agency_a, key_a):
     archived = OfficialAccountFactory(agency=agency_a, status=AccountStatus.ARCHIVED)
     response = post(client_for(key_a), payload(archived))

@@ -101,7 +101,7 @@ def test_the_key_is_shown_once_then_only_its_prefix(client, pejabat_a, agency_a)
     token = IntegrationToken.objects.get()
     assert token.agency == agency_a and token.created_by == pejabat_a
     html = response.content.decode()
-    key = html.split('data-key', 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
+    key = html.split("data-key", 1)[0].rsplit('value="', 1)[1].split('"', 1)[0]
     assert tokens.hash_key(key) == token.key_hash
     assert token.prefix == key[:8]
     listing = client.get(LIST).content.decode()

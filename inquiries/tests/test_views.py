@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.roles import Role
 from accounts.tests.factories import AgencyFactory, OfficialAccountFactory, UserFactory
@@ -34,6 +35,8 @@ def _fast_fixed_english(settings, time_machine, client):
     time_machine.move_to(NOW, tick=False)
     # The assertions read the English source strings, whatever the translation says.
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -115,12 +118,12 @@ def snapshot(inquiry) -> tuple:
     )
 
 
-def record_data(client, channel, **overrides) -> dict:
+def record_data(client, account, url: str = "", **overrides) -> dict:
     """The record form as shown (with its idempotency key), filled in."""
-    form = client.get(reverse("inquiries:create")).context["form"]
+    form = client.get(url or reverse("inquiries:create")).context["form"]
     data = {
         "idempotency_key": str(form.initial["idempotency_key"]),
-        "channel": channel.pk,
+        "channel": account.pk,
         "kind": "pertanyaan",
         "author_name": "Siti Aminah",
         "author_contact": "siti@contoh.id",
@@ -187,7 +190,10 @@ def test_five_steps_across_two_agencies(
     response, notes = post(
         client,
         action_url("answer_public", inquiry),
-        {"answer_text": "Menurut Disdukcapil: silakan datang.", "expected_version": version(inquiry)},
+        {
+            "answer_text": "Menurut Disdukcapil: silakan datang.",
+            "expected_version": version(inquiry),
+        },
     )
     assert "The answer to the public was recorded." in notes
     response, notes = post(
@@ -467,6 +473,8 @@ def test_the_wrong_side_gets_a_message_and_nothing_changes(
             action_url(name, inquiry), {"expected_version": version(inquiry), **data}
         )
         assert response.status_code == 302, name
+        notes = list(client.get(response["Location"]).context["messages"])
+        assert [note.level_tag for note in notes] == ["error"], name
         assert snapshot(inquiry) == before, name
     client.force_login(officer_a)
     before = snapshot(inquiry)
@@ -600,10 +608,7 @@ def test_the_administrator_chooses_the_agency_to_record_for(client, administrato
     client.force_login(administrator)
     assert "?instansi=disdukcapil" in client.get(reverse("inquiries:create")).content.decode()
     url = reverse("inquiries:create") + "?instansi=disdukcapil"
-    form = client.get(url).context["form"]
-    data = record_data(client, channel)
-    data["idempotency_key"] = str(form.initial["idempotency_key"])
-    client.post(url, data)
+    client.post(url, record_data(client, channel, url))
     assert Inquiry.objects.get().agency == agency_b
 
 
@@ -614,7 +619,7 @@ def test_script_in_name_and_text_is_escaped(client, channel_a, officer_a, evalua
     client.force_login(officer_a)
     client.post(
         reverse("inquiries:create"),
-        record_data(client, channel_a, author_name=XSS, text=f"{XSS}\n\"><img onerror=x>"),
+        record_data(client, channel_a, author_name=XSS, text=f'{XSS}\n"><img onerror=x>'),
     )
     inquiry = Inquiry.objects.get()
     for who in (officer_a, evaluator):
@@ -624,7 +629,9 @@ def test_script_in_name_and_text_is_escaped(client, channel_a, officer_a, evalua
             assert XSS not in html and "<img onerror" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the inbox shows the text
     client.force_login(officer_a)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(detail_url(inquiry)).content.decode()
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(detail_url(inquiry)).content.decode()
+    )
 
 
 def test_personal_data_is_masked_outside_the_handling_agencies(
@@ -719,11 +726,14 @@ def test_an_unlisted_ordering_is_ignored(client, agency_a, channel_a, officer_a)
         response = client.get(reverse("inquiries:inbox") + "?urutan=created_by__password")
     assert response.status_code == 200
     assert response.context["rows"] == default
-    assert not any("password" in query["sql"] for query in queries.captured_queries)
-    html = client.get(
-        reverse("inquiries:inbox") + "?urutan=agency__users__email"
-    ).content.decode()
-    assert "agency__users__email" not in html.split("<main", 1)[1].split("</form>", 1)[1]
+    orderings = [
+        q["sql"].split("ORDER BY", 1)[1] for q in queries.captured_queries if "ORDER BY" in q["sql"]
+    ]
+    assert any("received_at" in ordering for ordering in orderings)
+    assert not any("password" in ordering for ordering in orderings)
+    response = client.get(reverse("inquiries:inbox") + "?urutan=agency__users__email")
+    assert response.context["rows"] == default
+    assert "urutan" in response.context["filterset"].form.errors
 
 
 def test_regency_roles_see_every_agency_with_an_agency_filter(
@@ -790,7 +800,7 @@ def test_inbox_queries_do_not_grow_with_rows(
     _fill(agency_a, channel_a, officer_a, agency_b, 45, forwarded=True)
     with_50 = _count(client, url)
     assert with_5 == with_50
-    assert with_50 <= 14, with_50
+    assert with_50 <= 12, with_50
 
 
 # --- Answering with the library, forwarding suggestions, dismissing -------------------------
@@ -873,7 +883,7 @@ def test_forwarding_suggests_agencies_first(
     client.force_login(officer_a)
     html = client.get(detail_url(inquiry)).content.decode()
     select = re.search(r'<select name="to_agency".*?</select>', html, re.S).group(0)
-    assert re.search(r'<optgroup label="Suggested">\s*<option value="%d"' % agency_c.pk, select)
+    assert re.search(rf'<optgroup label="Suggested">\s*<option value="{agency_c.pk}"', select)
     assert '<optgroup label="Other agencies">' in select
     assert f'value="{agency_b.pk}"' in select
     assert f'value="{agency_a.pk}"' not in select

@@ -1,13 +1,50 @@
+import importlib
+import importlib.util
+from collections.abc import Callable
+from datetime import datetime
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from accounts import demo
-from accounts.services import demo_seed
 from katingan_sosmed import clock
+
+Seeder = Callable[..., dict[str, int]]
+
+
+def demo_seeders() -> list[tuple[str, Seeder]]:
+    """The ``seed(*, now)`` of every installed app that has a ``demo`` module, in the
+    order of ``INSTALLED_APPS`` (accounts first: the others need its agencies and users).
+
+    Found rather than imported, so that accounts knows nothing of the apps built on it.
+    """
+    seeders = []
+    for app_config in apps.get_app_configs():
+        name = f"{app_config.name}.demo"
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:  # the app is a plain module, not a package
+            found = False
+        if not found:
+            continue
+        seed = getattr(importlib.import_module(name), "seed", None)
+        if callable(seed):
+            seeders.append((app_config.label, seed))
+    return seeders
+
+
+def seed_all(*, now: datetime) -> list[tuple[str, int]]:
+    """Run every app's demo seed; the created counts, app by app."""
+    created: list[tuple[str, int]] = []
+    for _label, seed in demo_seeders():
+        created.extend(seed(now=now).items())
+    return created
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo agencies, users and registry (decrees, accounts, appointments, SOPs). "
+        "Load the demo data of every app: agencies, users and registry (decrees, accounts, "
+        "appointments, SOPs), then the apps' own (inquiries in every state, ...). "
         "Idempotent: a second run changes nothing."
     )
 
@@ -17,9 +54,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, print_logins: bool = False, **options):
-        created = demo_seed(now=clock.now())
+        created = seed_all(now=clock.now())
         self.stdout.write(
-            "seed_demo created: " + ", ".join(f"{count} {kind}" for kind, count in created.items())
+            "seed_demo created: " + ", ".join(f"{count} {kind}" for kind, count in created)
         )
         if print_logins:
             self.stdout.write("\nDemo logins (demo only), password for all: " + demo.DEMO_PASSWORD)
