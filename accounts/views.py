@@ -15,16 +15,13 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db import IntegrityError
-from django.db.models import Count, Model, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Model, OuterRef, Prefetch, Subquery
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -58,9 +55,13 @@ from .models import (
     Sop,
 )
 from .selectors import compliance_for
-
-PAGE_SIZE = 25
-PAGE_PARAM = "halaman"
+from .viewkit import (
+    agency_for_create,
+    choose_agency,
+    filtered,
+    safe_next,
+    style_form,
+)
 
 
 @login_required
@@ -78,76 +79,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- Helpers ------------------------------------------------------------------------
-
-
-def _page(request: HttpRequest, queryset: QuerySet) -> Page:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
-
-
-def _style(form: forms.BaseForm) -> forms.BaseForm:
-    """Bootstrap classes on every widget; uploads are plain PDF pickers.
-
-    A ``ClearableFileInput`` would link to the stored file by its media URL, which
-    is never served: the document is downloaded through its own view instead.
-    """
-    for name, field in form.fields.items():
-        if isinstance(field.widget, forms.ClearableFileInput):
-            field.widget = forms.FileInput(attrs={"accept": "application/pdf,.pdf"})
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        else:
-            css = "form-control"
-        if form.is_bound and name in form.errors:
-            css += " is-invalid"
-        widget.attrs["class"] = css
-    return form
-
-
-def _filtered(
-    request: HttpRequest, filter_class, queryset: QuerySet, *, today: dt.date
-) -> tuple[object, Page]:
-    filterset = filter_class(request.GET or None, queryset, request=request, today=today)
-    page = _page(request, filterset.qs)
-    _style(filterset.form)
-    return filterset, page
-
-
-def _safe_next(request: HttpRequest) -> str | None:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return None
-
-
-def _agency_for_create(request: HttpRequest) -> Agency | None:
-    """The agency a new record belongs to, or None when an administrator must choose.
-
-    A petugas or pejabat writes for their own agency (any ``instansi`` parameter is
-    ignored); a read-only role, or a user without a role, may not create (403).
-    """
-    scope = scope_for(request.user)
-    if not scope.can_write:
-        raise PermissionDenied
-    if scope.all_agencies:
-        slug = request.GET.get("instansi")
-        if not slug:
-            return None
-        return get_for_user(
-            Agency.objects.all(), request.user, write=True, agency_lookup="pk", slug=slug
-        )
-    return get_for_user(
-        Agency.objects.all(), request.user, write=True, agency_lookup="pk", pk=scope.agency_id
-    )
-
-
-def _choose_agency(request: HttpRequest, *, title: str) -> HttpResponse:
-    agencies = visible_agencies(request.user).filter(is_active=True)
-    return render(request, "accounts/agency_choose.html", {"title": title, "agencies": agencies})
 
 
 def _form_page(
@@ -174,7 +105,7 @@ def _form_page(
         else:
             messages.success(request, message(saved))
             return redirect(success_url(saved))
-    return render(request, template, {"form": _style(form), **context})
+    return render(request, template, {"form": style_form(form), **context})
 
 
 def _posted(request: HttpRequest) -> tuple[object, object]:
@@ -232,7 +163,7 @@ def _mark_appointments(appointments, *, today: dt.date, can_write: Callable[[int
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(clock.now())
-    filterset, page = _filtered(request, AgencyFilter, visible_agencies(request.user), today=today)
+    filterset, page = filtered(request, AgencyFilter, visible_agencies(request.user), today=today)
     compliance = compliance_for([agency.pk for agency in page], day=today)
     for agency in page:
         agency.compliance = compliance[agency.pk]
@@ -325,7 +256,7 @@ def agency_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def account_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(clock.now())
     queryset = scoped(OfficialAccount.objects.select_related("agency", "decree"), request.user)
-    filterset, page = _filtered(request, OfficialAccountFilter, queryset, today=today)
+    filterset, page = filtered(request, OfficialAccountFilter, queryset, today=today)
     for account in page:
         account.decree_valid = account.decree is not None and account.decree.is_valid_on(today)
     return render(
@@ -342,9 +273,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_create(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for_create(request)
+    agency = agency_for_create(request)
     if agency is None:
-        return _choose_agency(request, title=_("New official account"))
+        return choose_agency(request, title=_("New official account"))
     data, _files = _posted(request)
     return _form_page(
         request,
@@ -437,7 +368,7 @@ def decree_list(request: HttpRequest) -> HttpResponse:
         .order_by("-valid_from", "-pk"),
         request.user,
     )
-    filterset, page = _filtered(request, DecreeFilter, queryset, today=today)
+    filterset, page = filtered(request, DecreeFilter, queryset, today=today)
     for decree in page:
         decree.state = _decree_state(decree, today)
     return render(
@@ -482,9 +413,9 @@ def decree_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def decree_create(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for_create(request)
+    agency = agency_for_create(request)
     if agency is None:
-        return _choose_agency(request, title=_("New decree"))
+        return choose_agency(request, title=_("New decree"))
     data, files = _posted(request)
     return _form_page(
         request,
@@ -544,7 +475,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(clock.now())
     scope = scope_for(request.user)
     queryset = scoped(Appointment.objects.select_related("user", "agency", "decree"), request.user)
-    filterset, page = _filtered(request, AppointmentFilter, queryset, today=today)
+    filterset, page = filtered(request, AppointmentFilter, queryset, today=today)
     _mark_appointments(page, today=today, can_write=scope.may_write_agency)
     return render(
         request,
@@ -561,9 +492,9 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_create(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for_create(request)
+    agency = agency_for_create(request)
     if agency is None:
-        return _choose_agency(request, title=_("New appointment"))
+        return choose_agency(request, title=_("New appointment"))
     now = clock.now()
     data, _files = _posted(request)
     return _form_page(
@@ -613,7 +544,7 @@ def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
                     "date": form.cleaned_data["ends_on"].strftime("%d-%m-%Y"),
                 },
             )
-    return redirect(_safe_next(request) or reverse("accounts:appointment_list"))
+    return redirect(safe_next(request) or reverse("accounts:appointment_list"))
 
 
 # --- SOPs -----------------------------------------------------------------------------
@@ -634,7 +565,7 @@ def sop_list(request: HttpRequest) -> HttpResponse:
         ),
         request.user,
     )
-    filterset, page = _filtered(request, SopFilter, queryset, today=today)
+    filterset, page = filtered(request, SopFilter, queryset, today=today)
     return render(
         request,
         "accounts/sop_list.html",
@@ -650,9 +581,9 @@ def sop_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sop_create(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for_create(request)
+    agency = agency_for_create(request)
     if agency is None:
-        return _choose_agency(request, title=_("New SOP version"))
+        return choose_agency(request, title=_("New SOP version"))
     data, files = _posted(request)
     return _form_page(
         request,
@@ -763,7 +694,7 @@ def ethics(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you. Your acknowledgement has been recorded."))
         else:
             messages.info(request, _("You have no appointment waiting for acknowledgement."))
-        return redirect(_safe_next(request) or reverse("home"))
+        return redirect(safe_next(request) or reverse("home"))
     appointments = list(
         Appointment.objects.filter(user=request.user)
         .select_related("agency", "decree")
@@ -776,6 +707,6 @@ def ethics(request: HttpRequest) -> HttpResponse:
             "pending": [a for a in appointments if a.ethics_acknowledged_at is None],
             "acknowledged": [a for a in appointments if a.ethics_acknowledged_at is not None],
             "must_acknowledge": ethics_pending(request.user, day=today),
-            "next": _safe_next(request) or "",
+            "next": safe_next(request) or "",
         },
     )

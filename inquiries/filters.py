@@ -42,7 +42,7 @@ def _agencies(request) -> QuerySet[Agency]:
 def _channels(request) -> QuerySet[OfficialAccount]:
     if request is None:
         return OfficialAccount.objects.none()
-    return scoped(OfficialAccount.objects.all(), request.user).order_by(
+    return scoped(OfficialAccount.objects.select_related("agency"), request.user).order_by(
         "agency__short_name", "platform", "handle", "pk"
     )
 
@@ -123,9 +123,14 @@ class InboxFilter(RegistryFilterSet):
         super().__init__(data, queryset, request=request, today=timezone.localdate(now))
         self.now = now
         self.box = box
+        all_agencies = request is not None and scope_for(request.user).all_agencies
         # Regency-wide roles see names masked: searching by name would reveal them.
-        self.search_names = request is not None and not scope_for(request.user).all_agencies
-        self.form.fields["kanal"].label_from_instance = account_label
+        self.search_names = request is not None and not all_agencies
+        self.form.fields["kanal"].label_from_instance = (
+            (lambda account: f"{account.agency.short_name} · {account_label(account)}")
+            if all_agencies
+            else account_label
+        )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         condition = Q()

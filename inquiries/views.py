@@ -17,9 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,7 +28,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import Scope, get_for_user, scope_for, scoped
 from accounts.models import User
-from accounts.views import PAGE_PARAM, PAGE_SIZE, _agency_for_create, _choose_agency, _style
+from accounts.viewkit import (
+    agency_for_create,
+    choose_agency,
+    paginate,
+    style_form,
+)
 from katingan_sosmed import clock
 
 from . import flow, imports, services
@@ -73,10 +76,6 @@ EVENT_LABELS = {
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-def _page(request: HttpRequest, queryset: QuerySet) -> Page:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
 
 
 @dataclass(frozen=True)
@@ -170,8 +169,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     box = box_from(request.GET.get("kotak"))
     queryset = by_urgency(inbox_for(request.user, box=BOXES[box]))
     filterset = InboxFilter(request.GET or None, queryset, request=request, now=now, box=box)
-    page = _page(request, filterset.qs)
-    _style(filterset.form)
+    page = paginate(request, filterset.qs)
+    style_form(filterset.form)
     rows = list(page)
     unmasked = _unmasked_ids(scope, rows)
     for inquiry in rows:
@@ -201,9 +200,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for_create(request)
+    agency = agency_for_create(request)
     if agency is None:
-        return _choose_agency(request, title=_("Record an inquiry"))
+        return choose_agency(request, title=_("Record an inquiry"))
     now = clock.now()
     if request.method == "POST":
         form = InquiryForm(request.POST, agency=agency, now=now)
@@ -252,7 +251,7 @@ def create(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/registry_form.html",
         {
-            "form": _style(form),
+            "form": style_form(form),
             "title": _("Record an inquiry"),
             "agency": agency,
             "legal_note": _("Legal basis: Lampiran B angka 1"),
@@ -305,7 +304,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     def styled(form: forms.BaseForm, code: str) -> forms.BaseForm:
         form.auto_id = f"{code}_%s"
-        return _style(form)
+        return style_form(form)
 
     action_forms: dict[str, forms.BaseForm] = {}
     similar: list[Answer] = []
@@ -576,8 +575,8 @@ def answer_list(request: HttpRequest) -> HttpResponse:
     filterset = AnswerFilter(
         request.GET or None, queryset, request=request, today=timezone.localdate(now)
     )
-    page = _page(request, filterset.qs)
-    _style(filterset.form)
+    page = paginate(request, filterset.qs)
+    style_form(filterset.form)
     rows = list(page)
     for answer in rows:
         answer.can_edit = scope.may_write_agency(answer.agency_id)
@@ -621,7 +620,7 @@ def _answer_form_page(
         request,
         "accounts/registry_form.html",
         {
-            "form": _style(form),
+            "form": style_form(form),
             "title": title,
             "agency": agency,
             "subject": answer.question if answer else "",
@@ -638,9 +637,9 @@ def _answer_form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer_create(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for_create(request)
+    agency = agency_for_create(request)
     if agency is None:
-        return _choose_agency(request, title=_("New library answer"))
+        return choose_agency(request, title=_("New library answer"))
     return _answer_form_page(request, agency=agency, answer=None, title=_("New library answer"))
 
 
@@ -674,9 +673,9 @@ def answer_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_inquiries(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for_create(request)
+    agency = agency_for_create(request)
     if agency is None:
-        return _choose_agency(request, title=_("Import inquiries from a CSV file"))
+        return choose_agency(request, title=_("Import inquiries from a CSV file"))
     now = clock.now()
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[imports.RowError] = []
@@ -719,7 +718,7 @@ def import_inquiries(request: HttpRequest) -> HttpResponse:
         request,
         "inquiries/import.html",
         {
-            "form": _style(form),
+            "form": style_form(form),
             "agency": agency,
             "errors": errors[:MAX_REPORTED_ERRORS],
             "error_count": len(errors),

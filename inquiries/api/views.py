@@ -1,9 +1,11 @@
 """API v1 endpoints. Every query starts from the token's agency; nothing is fetched
 by id or code and checked afterwards, so another agency's inquiry is a 404."""
 
+import logging
 import re
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +20,7 @@ from accounts.models import AccountStatus, OfficialAccount
 from katingan_sosmed import clock
 
 from .. import flow
-from ..models import Forwarding, Inquiry
+from ..models import TRACKING_LENGTH, Forwarding, Inquiry
 from .serializers import (
     ChannelSerializer,
     InquiryCreateSerializer,
@@ -26,6 +28,8 @@ from .serializers import (
     InquiryFilterSerializer,
     InquirySerializer,
 )
+
+logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Visible ASCII, 1-80 characters (the column's length): a UUID fits.
@@ -175,8 +179,15 @@ class InquiryDetail(IntegrationMixin, generics.RetrieveAPIView):
 
     def get_object(self) -> Inquiry:
         # Codes are printed in capitals; people type them any way.
-        self.kwargs[self.lookup_url_kwarg] = self.kwargs[self.lookup_url_kwarg].upper()
-        return super().get_object()
+        code = self.kwargs[self.lookup_url_kwarg].upper()[: TRACKING_LENGTH + 1]
+        self.kwargs[self.lookup_url_kwarg] = code
+        try:
+            return super().get_object()
+        except Http404:
+            # Unknown or another agency's: the same 404, logged with ids only.
+            shown = code if code.isalnum() else "(not a code)"  # no CRLF into the log
+            logger.info("api inquiry not found token=%s code=%s", self.request.auth.pk, shown)
+            raise
 
     @extend_schema(
         summary="One inquiry: status, timestamps and forwardings",

@@ -569,6 +569,8 @@ def test_a_double_submit_records_one_inquiry(client, channel_a, officer_a):
     [
         ("text", "   "),
         ("author_name", ""),
+        ("author_name", "Budi\x00"),
+        ("text", "x" * 10_001),
         ("kind", "pujian"),
         ("received_at", "2026-03-02T09:30"),  # an hour after NOW (09:00 WIB)
         ("received_at", "kemarin"),
@@ -801,6 +803,17 @@ def test_inbox_queries_do_not_grow_with_rows(
     with_50 = _count(client, url)
     assert with_5 == with_50
     assert with_50 <= 12, with_50
+
+
+@pytest.mark.parametrize("who", ["officer_a", "evaluator"])
+def test_library_queries_do_not_grow_with_rows(client, request, agency_a, pejabat_a, who):
+    url = reverse("inquiries:answer_list")
+    login(client, request, who)
+    AnswerFactory.create_batch(5, agency=agency_a, approved_by=pejabat_a, created_by=pejabat_a)
+    client.get(url)
+    with_5 = _count(client, url)
+    AnswerFactory.create_batch(45, agency=agency_a, approved_by=pejabat_a, is_approved=False)
+    assert _count(client, url) == with_5
 
 
 # --- Answering with the library, forwarding suggestions, dismissing -------------------------

@@ -1,0 +1,92 @@
+"""Small helpers shared by the list and form views of every app.
+
+Pagination, Bootstrap styling of forms, django-filter wiring, safe ``next``
+redirects and the choice of the agency a new record belongs to (from the
+user's scope, never from the request body).
+"""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .access import get_for_user, scope_for, visible_agencies
+from .models import Agency
+
+PAGE_SIZE = 25
+PAGE_PARAM = "halaman"
+
+
+def paginate(request: HttpRequest, queryset: QuerySet) -> Page:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(PAGE_PARAM))
+
+
+def style_form(form: forms.BaseForm) -> forms.BaseForm:
+    """Bootstrap classes on every widget; uploads are plain PDF pickers.
+
+    A ``ClearableFileInput`` would link to the stored file by its media URL, which
+    is never served: the document is downloaded through its own view instead.
+    """
+    for name, field in form.fields.items():
+        if isinstance(field.widget, forms.ClearableFileInput):
+            field.widget = forms.FileInput(attrs={"accept": "application/pdf,.pdf"})
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = css
+    return form
+
+
+def filtered(
+    request: HttpRequest, filter_class, queryset: QuerySet, *, today: dt.date
+) -> tuple[object, Page]:
+    filterset = filter_class(request.GET or None, queryset, request=request, today=today)
+    page = paginate(request, filterset.qs)
+    style_form(filterset.form)
+    return filterset, page
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def agency_for_create(request: HttpRequest) -> Agency | None:
+    """The agency a new record belongs to, or None when an administrator must choose.
+
+    A petugas or pejabat writes for their own agency (any ``instansi`` parameter is
+    ignored); a read-only role, or a user without a role, may not create (403).
+    """
+    scope = scope_for(request.user)
+    if not scope.can_write:
+        raise PermissionDenied
+    if scope.all_agencies:
+        slug = request.GET.get("instansi")
+        if not slug:
+            return None
+        return get_for_user(
+            Agency.objects.all(), request.user, write=True, agency_lookup="pk", slug=slug
+        )
+    return get_for_user(
+        Agency.objects.all(), request.user, write=True, agency_lookup="pk", pk=scope.agency_id
+    )
+
+
+def choose_agency(request: HttpRequest, *, title: str) -> HttpResponse:
+    agencies = visible_agencies(request.user).filter(is_active=True)
+    return render(request, "accounts/agency_choose.html", {"title": title, "agencies": agencies})
