@@ -69,7 +69,7 @@ def demo_seed(*, now: datetime) -> dict[str, int]:
         )
         user.set_password(demo.DEMO_PASSWORD)
         user.save()
-        user.groups.add(Group.objects.get(name=spec.role))
+        user.groups.add(Group.objects.get_or_create(name=spec.role)[0])
         created["users"] += 1
     _demo_seed_registry(agencies=agencies, today=today, now=now, created=created)
     return created
@@ -138,7 +138,7 @@ def _demo_seed_registry(
             ethics_acknowledged_at=now if spec.ethics_acknowledged else None,
             created_by=author,
         )
-        user.groups.add(Group.objects.get(name=ROLE_GROUP[spec.role]))
+        user.groups.add(Group.objects.get_or_create(name=ROLE_GROUP[spec.role])[0])
         created["appointments"] += 1
 
     for spec in demo.SOPS:
@@ -208,7 +208,9 @@ def appointment_create(*, form: ModelForm, by: User, now: datetime) -> Appointme
         appointment = form.save(commit=False)
         appointment.created_by = by
         appointment.save()
-        appointment.user.groups.add(Group.objects.get(name=ROLE_GROUP[appointment.role]))
+        appointment.user.groups.add(
+            Group.objects.get_or_create(name=ROLE_GROUP[appointment.role])[0]
+        )
         audit_record(
             actor=by,
             action="create",

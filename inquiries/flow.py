@@ -264,6 +264,10 @@ def inquiry_answer_directly(
     with transaction.atomic():
         locked = _locked(inquiry)
         _require(locked, by, "answer_directly", expected_version)
+        if library_answer is not None and (
+            library_answer.agency_id != locked.agency_id or not library_answer.is_approved
+        ):
+            raise FlowError(_("Only an approved answer of this agency's library can be used."))
         before = locked.status
         locked.status = S.ANSWERED_DIRECTLY
         locked.answer_text = answer_text
@@ -468,6 +472,8 @@ def inquiry_dismiss(
         _require(locked, by, "dismiss", expected_version)
         if duplicate_of is not None and duplicate_of.pk == locked.pk:
             raise FlowError(_("An inquiry cannot duplicate itself."))
+        if duplicate_of is not None and duplicate_of.agency_id != locked.agency_id:
+            raise FlowError(_("The original must be an inquiry received by the same agency."))
         before = locked.status
         if locked.current_forwarding_id and locked.status == S.FORWARDED:
             Forwarding.objects.filter(
