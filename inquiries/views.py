@@ -11,6 +11,7 @@ back to the inquiry. The clock is read once per request.
 import csv
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -393,62 +394,70 @@ def _library_save(request: HttpRequest, inquiry: Inquiry, form: AnswerForm, now)
             messages.info(request, _("The answer was saved to the library."))
 
 
+def _act(
+    request: HttpRequest,
+    inquiry: Inquiry,
+    form: forms.Form,
+    step: Callable[[dict, dt.datetime], str],
+) -> HttpResponse:
+    """Run one action form: a refused form or a refused step becomes a message; the
+    step (one flow call, plus what belongs with it in the same transaction) returns
+    the success message. Always back to the detail page."""
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _to_detail(inquiry)
+    try:
+        with transaction.atomic():
+            success = step(form.cleaned_data, clock.now())
+    except flow.FlowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return _to_detail(inquiry)
+
+
 @login_required
 @require_POST
 def answer_directly(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _writable(request, pk)
+
+    def step(data: dict, now: dt.datetime) -> str:
+        flow.inquiry_answer_directly(
+            inquiry=inquiry,
+            by=request.user,
+            answer_text=data["answer_text"],
+            library_answer=data["library_answer"],
+            now=now,
+            expected_version=data["expected_version"],
+        )
+        _library_save(request, inquiry, form, now)
+        return _("The answer was recorded.")
+
     form = AnswerForm(request.POST, agency_id=inquiry.agency_id)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_detail(inquiry)
-    now = clock.now()
-    try:
-        with transaction.atomic():
-            flow.inquiry_answer_directly(
-                inquiry=inquiry,
-                by=request.user,
-                answer_text=form.cleaned_data["answer_text"],
-                library_answer=form.cleaned_data["library_answer"],
-                now=now,
-                expected_version=form.cleaned_data["expected_version"],
-            )
-            _library_save(request, inquiry, form, now)
-    except flow.FlowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The answer was recorded."))
-    return _to_detail(inquiry)
+    return _act(request, inquiry, form, step)
 
 
 def _forward(request: HttpRequest, pk: int, *, reroute: bool) -> HttpResponse:
     inquiry = _writable(request, pk)
     exclude = _reroute_exclusions(inquiry) if reroute else [inquiry.agency_id]
-    form = _forward_form(inquiry, exclude=exclude, data=request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_detail(inquiry)
     transition = flow.forwarding_reroute if reroute else flow.inquiry_forward
-    try:
+
+    def step(data: dict, now: dt.datetime) -> str:
         forwarding = transition(
             inquiry=inquiry,
-            to_agency=form.cleaned_data["to_agency"],
+            to_agency=data["to_agency"],
             by=request.user,
-            now=clock.now(),
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["expected_version"],
+            now=now,
+            note=data["note"],
+            expected_version=data["expected_version"],
         )
-    except flow.FlowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
-            _("The inquiry was forwarded to %(agency)s; the reply is due %(due)s WIB.")
-            % {
-                "agency": forwarding.to_agency.name,
-                "due": timezone.localtime(forwarding.due_at).strftime("%d-%m-%Y %H:%M"),
-            },
-        )
-    return _to_detail(inquiry)
+        return _("The inquiry was forwarded to %(agency)s; the reply is due %(due)s WIB.") % {
+            "agency": forwarding.to_agency.name,
+            "due": timezone.localtime(forwarding.due_at).strftime("%d-%m-%Y %H:%M"),
+        }
+
+    form = _forward_form(inquiry, exclude=exclude, data=request.POST)
+    return _act(request, inquiry, form, step)
 
 
 @login_required
@@ -467,97 +476,76 @@ def reroute(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _writable(request, pk)
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_detail(inquiry)
-    try:
+
+    def step(data: dict, now: dt.datetime) -> str:
         flow.forwarding_reply(
             inquiry=inquiry,
             by=request.user,
-            reply_text=form.cleaned_data["reply_text"],
-            now=clock.now(),
-            expected_version=form.cleaned_data["expected_version"],
+            reply_text=data["reply_text"],
+            now=now,
+            expected_version=data["expected_version"],
         )
-    except flow.FlowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Your reply was sent to the forwarding agency."))
-    return _to_detail(inquiry)
+        return _("Your reply was sent to the forwarding agency.")
+
+    return _act(request, inquiry, ReplyForm(request.POST), step)
 
 
 @login_required
 @require_POST
 def answer_public(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _writable(request, pk)
+
+    def step(data: dict, now: dt.datetime) -> str:
+        flow.inquiry_answer_public(
+            inquiry=inquiry,
+            by=request.user,
+            answer_text=data["answer_text"],
+            now=now,
+            expected_version=data["expected_version"],
+        )
+        _library_save(request, inquiry, form, now)
+        return _("The answer to the public was recorded.")
+
     form = AnswerForm(request.POST, agency_id=inquiry.agency_id)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_detail(inquiry)
-    now = clock.now()
-    try:
-        with transaction.atomic():
-            flow.inquiry_answer_public(
-                inquiry=inquiry,
-                by=request.user,
-                answer_text=form.cleaned_data["answer_text"],
-                now=now,
-                expected_version=form.cleaned_data["expected_version"],
-            )
-            _library_save(request, inquiry, form, now)
-    except flow.FlowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The answer to the public was recorded."))
-    return _to_detail(inquiry)
+    return _act(request, inquiry, form, step)
 
 
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _writable(request, pk)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_detail(inquiry)
-    try:
+
+    def step(data: dict, now: dt.datetime) -> str:
         flow.inquiry_close(
             inquiry=inquiry,
             by=request.user,
-            note=form.cleaned_data["note"],
-            now=clock.now(),
-            expected_version=form.cleaned_data["expected_version"],
+            note=data["note"],
+            now=now,
+            expected_version=data["expected_version"],
         )
-    except flow.FlowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The inquiry was closed."))
-    return _to_detail(inquiry)
+        return _("The inquiry was closed.")
+
+    return _act(request, inquiry, CloseForm(request.POST), step)
 
 
 @login_required
 @require_POST
 def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _writable(request, pk)
-    form = DismissForm(request.POST, inquiry=inquiry)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_detail(inquiry)
-    try:
+
+    def step(data: dict, now: dt.datetime) -> str:
         flow.inquiry_dismiss(
             inquiry=inquiry,
             by=request.user,
-            reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"],
-            duplicate_of=form.cleaned_data["duplicate_of"],
-            now=clock.now(),
-            expected_version=form.cleaned_data["expected_version"],
+            reason=data["reason"],
+            note=data["note"],
+            duplicate_of=data["duplicate_of"],
+            now=now,
+            expected_version=data["expected_version"],
         )
-    except flow.FlowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The inquiry was closed as spam or duplicate."))
-    return _to_detail(inquiry)
+        return _("The inquiry was closed as spam or duplicate.")
+
+    return _act(request, inquiry, DismissForm(request.POST, inquiry=inquiry), step)
 
 
 # --- Answer library -------------------------------------------------------------------------
