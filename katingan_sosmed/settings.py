@@ -351,6 +351,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    # Every minute: reminders, overdue notices and escalations of forwardings
+    # (Lampiran B angka 4). The truth is ``due_at`` in the database and every notice
+    # has a unique key, so a missed or empty-queue run only delays a notice: the next
+    # sweep sends it, once. Expires before the next run so runs never pile up.
+    "sweep-deadlines": {
+        "task": "inquiries.sweep_deadlines",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- REST API for integrations (inquiries.api) -------------------------------
@@ -410,6 +419,13 @@ REGISTRY_MAX_UPLOAD_BYTES = env.int("REGISTRY_MAX_UPLOAD_MB", default=10) * 1_04
 FORWARDING_REPLY_HOURS = env.int("FORWARDING_REPLY_HOURS", default=24)
 # Days before a decree expires on which its agency's pejabat are reminded.
 DECREE_REMINDER_DAYS = (30, 7)
+# Hours before a forwarding's due_at at which the receiving agency is reminded
+# (comma list, e.g. "6,1"); only the nearest mark not yet passed is sent.
+DEADLINE_REMINDER_HOURS = tuple(
+    sorted({int(h) for h in env.list("DEADLINE_REMINDER_HOURS", default=["6", "1"])}, reverse=True)
+)
+# Hours after due_at at which an unanswered forwarding is escalated a second time.
+DEADLINE_SECOND_ESCALATION_HOURS = env.int("DEADLINE_SECOND_ESCALATION_HOURS", default=24)
 
 # /healthz calls beat unhealthy when its last tick is older than this.
 HEALTH_BEAT_MAX_AGE = timedelta(seconds=env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=120))
