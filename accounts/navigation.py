@@ -27,6 +27,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Agencies"), "accounts:agency_list"),
     NavItem(_("Official accounts"), "accounts:account_list"),
     NavItem(_("Inquiries"), "inquiries:inbox"),
+    NavItem(_("Deadlines"), "inquiries:deadline_board"),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import board_views, views
 
 app_name = "inquiries"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("tenggat/", board_views.deadline_board, name="deadline_board"),
     path("baru/", views.create, name="create"),
     path("impor/", views.import_inquiries, name="import"),
     path("impor/templat.csv", views.import_template, name="import_template"),

@@ -426,6 +426,9 @@ DEADLINE_REMINDER_HOURS = tuple(
 )
 # Hours after due_at at which an unanswered forwarding is escalated a second time.
 DEADLINE_SECOND_ESCALATION_HOURS = env.int("DEADLINE_SECOND_ESCALATION_HOURS", default=24)
+# A notice left in "sending" longer than this (its worker died after the claim) is
+# put back to "pending" by the periodic e-mail requeue.
+NOTIFICATION_STALE_CLAIM_MINUTES = env.int("NOTIFICATION_STALE_CLAIM_MINUTES", default=10)
 
 # /healthz calls beat unhealthy when its last tick is older than this.
 HEALTH_BEAT_MAX_AGE = timedelta(seconds=env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=120))

@@ -36,6 +36,7 @@ class Notification(models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
 
     class Meta:

@@ -65,11 +65,17 @@ def notification_email_send(*, notification_id: int, now: datetime) -> bool:
     """Claim a pending notice and send its e-mail. True when this call sent it.
 
     The claim is a conditional UPDATE: only one caller can move a row from
-    pending to sending, so a task delivered twice sends once.
+    pending to sending, so a task delivered twice sends once. ``claimed_at`` records
+    when, so that a claim whose worker died is released by
+    :func:`notification_email_requeue`.
     """
     claimed = Notification.objects.filter(
         pk=notification_id, email_status=EmailStatus.PENDING
-    ).update(email_status=EmailStatus.SENDING, email_attempts=F("email_attempts") + 1)
+    ).update(
+        email_status=EmailStatus.SENDING,
+        email_attempts=F("email_attempts") + 1,
+        claimed_at=now,
+    )
     if not claimed:
         return False
     notice = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -99,15 +105,38 @@ def notification_email_send(*, notification_id: int, now: datetime) -> bool:
 
 
 def notification_email_requeue(
-    *, now: datetime, older_than: timedelta = REQUEUE_AFTER, limit: int = 500
+    *,
+    now: datetime,
+    older_than: timedelta = REQUEUE_AFTER,
+    stale_claim: timedelta | None = None,
+    limit: int = 500,
 ) -> int:
-    """Enqueue the e-mail task again for notices still pending after ``older_than``.
+    """Release dead claims, then enqueue the e-mail task again for notices still
+    pending after ``older_than``.
 
-    This is the catch-up for a broker that was down when a notice was written (the
+    First, rows stuck in ``sending`` whose ``claimed_at`` is older than ``stale_claim``
+    (default ``settings.NOTIFICATION_STALE_CLAIM_MINUTES``) go back to ``pending``: the
+    worker that claimed them died before it recorded the outcome. That UPDATE is
+    conditional on the status and on ``claimed_at``, so two requeues running at once
+    release a row once, and a row claimed again meanwhile is left alone.
+
+    This makes delivery at-least-once: if a worker dies after the SMTP server
+    accepted the message but before the SENT update, the released row is sent again.
+    A duplicate e-mail is possible in that rare case, a lost one is not, which is the
+    side the regulation prefers.
+
+    Then the catch-up for a broker that was down when a notice was written (the
     after-commit enqueue only logged a warning) or that lost its queue. A retry
     that is already queued does no harm: whichever task claims the row first
     sends it, the other finds nothing to do. Returns how many were enqueued.
     """
+    if stale_claim is None:
+        stale_claim = timedelta(minutes=settings.NOTIFICATION_STALE_CLAIM_MINUTES)
+    released = Notification.objects.filter(
+        email_status=EmailStatus.SENDING, claimed_at__lte=now - stale_claim
+    ).update(email_status=EmailStatus.PENDING)
+    if released:
+        logger.warning("%s notification e-mail claim(s) released after a worker loss", released)
     stale = (
         Notification.objects.filter(
             email_status=EmailStatus.PENDING, created_at__lte=now - older_than

@@ -275,6 +275,97 @@ def test_the_requeue_then_the_task_send_once(pejabat_a, mailoutbox, monkeypatch)
     assert len(mailoutbox) == 1
 
 
+def claimed(notice, at):
+    """The state a worker leaves behind when it dies between the claim and the send."""
+    Notification.objects.filter(pk=notice.pk).update(
+        email_status=EmailStatus.SENDING, email_attempts=1, claimed_at=at
+    )
+
+
+def test_the_claim_records_when(pejabat_a):
+    notice = create(pejabat_a)
+    notification_email_send(notification_id=notice.pk, now=NOW)
+    notice.refresh_from_db()
+    assert notice.claimed_at == NOW
+
+
+def test_a_stale_claim_is_released_and_then_sent_once(pejabat_a, mailoutbox, monkeypatch, settings):
+    settings.NOTIFICATION_STALE_CLAIM_MINUTES = 10
+    monkeypatch.setattr(services, "enqueue_email", lambda pk: send_notification_email.apply([pk]))
+    notice = create(pejabat_a, now=NOW - dt.timedelta(hours=1))
+    claimed(notice, NOW - dt.timedelta(minutes=11))
+
+    with time_machine.travel(NOW, tick=False):  # the task reads the clock
+        assert requeue_pending_emails() == 1
+        assert requeue_pending_emails() == 0
+
+    assert len(mailoutbox) == 1
+    notice.refresh_from_db()
+    assert (notice.email_status, notice.email_attempts, notice.claimed_at) == (
+        EmailStatus.SENT,
+        2,
+        NOW,
+    )
+
+
+def test_a_fresh_claim_is_left_alone(pejabat_a, enqueued, mailoutbox):
+    notice = create(pejabat_a, now=NOW - dt.timedelta(hours=1))
+    claimed(notice, NOW - dt.timedelta(minutes=1))
+
+    assert notification_email_requeue(now=NOW) == 0
+
+    notice.refresh_from_db()
+    assert (notice.email_status, notice.claimed_at) == (
+        EmailStatus.SENDING,
+        NOW - dt.timedelta(minutes=1),
+    )
+    assert enqueued == []
+    assert mailoutbox == []
+
+
+def test_the_stale_claim_minutes_come_from_the_settings(pejabat_a, enqueued, settings):
+    settings.NOTIFICATION_STALE_CLAIM_MINUTES = 30
+    notice = create(pejabat_a, now=NOW - dt.timedelta(hours=1))
+    claimed(notice, NOW - dt.timedelta(minutes=20))
+    assert notification_email_requeue(now=NOW) == 0
+
+    settings.NOTIFICATION_STALE_CLAIM_MINUTES = 15
+    assert notification_email_requeue(now=NOW) == 1
+    assert enqueued == [notice.pk]
+
+
+def test_requeueing_a_stale_claim_twice_does_not_double_it(pejabat_a, enqueued, mailoutbox):
+    notice = create(pejabat_a, now=NOW - dt.timedelta(hours=1))
+    claimed(notice, NOW - dt.timedelta(minutes=11))
+
+    # Two requeues (two beats, or a delivered-twice task) before any worker ran.
+    assert notification_email_requeue(now=NOW) == 1
+    assert notification_email_requeue(now=NOW) == 1
+    assert enqueued == [notice.pk, notice.pk]
+
+    # The two queued tasks: one claims and sends, the other finds nothing to do.
+    for pk in enqueued:
+        send_notification_email.apply([pk])
+    assert len(mailoutbox) == 1
+    notice.refresh_from_db()
+    assert (notice.email_status, notice.email_attempts) == (EmailStatus.SENT, 2)
+
+    # Once sent, nothing is released or enqueued again.
+    assert notification_email_requeue(now=NOW + dt.timedelta(hours=1)) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_the_release_is_conditional_on_the_claim_time(pejabat_a, enqueued):
+    notice = create(pejabat_a, now=NOW - dt.timedelta(hours=1))
+    claimed(notice, NOW - dt.timedelta(minutes=11))
+    notification_email_requeue(now=NOW)
+    # Another worker claims it again before the second requeue: a fresh claim stays.
+    claimed(notice, NOW)
+    notification_email_requeue(now=NOW + dt.timedelta(minutes=1))
+    notice.refresh_from_db()
+    assert notice.email_status == EmailStatus.SENDING
+
+
 def test_the_requeue_task_reads_the_clock(pejabat_a, enqueued):
     notice = create(pejabat_a, now=NOW)
     with time_machine.travel(NOW + dt.timedelta(minutes=5), tick=False):
