@@ -633,7 +633,7 @@ def registry_export(request: HttpRequest) -> HttpResponse:
     An agency without accounts still gets a row, so the export shows who has none.
     """
     accounts = OfficialAccount.objects.select_related("decree").order_by("platform", "handle", "pk")
-    agencies = scoped(Agency.objects.all(), request.user, lookups=("pk",)).prefetch_related(
+    agencies = visible_agencies(request.user).prefetch_related(
         Prefetch("accounts", queryset=accounts)
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -99,7 +99,8 @@ def reply_window() -> dt.timedelta:
 # --- Who may do what -----------------------------------------------------------------
 
 
-def _holder_agency_id(inquiry: Inquiry) -> int | None:
+def holder_agency_id(inquiry: Inquiry) -> int | None:
+    """The agency holding the inquiry's current forwarding, if any."""
     forwarding = inquiry.current_forwarding
     return forwarding.to_agency_id if forwarding is not None else None
 
@@ -113,7 +114,7 @@ def allowed_actions(inquiry: Inquiry, user: User) -> list[Action]:
     for action in ACTIONS.values():
         if inquiry.status not in action.sources:
             continue
-        side_agency = inquiry.agency_id if action.side == "receiver" else _holder_agency_id(inquiry)
+        side_agency = inquiry.agency_id if action.side == "receiver" else holder_agency_id(inquiry)
         if side_agency is not None and scope.may_write_agency(side_agency):
             allowed.append(action)
     return allowed

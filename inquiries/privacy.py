@@ -6,7 +6,9 @@ else (lists of other roles, tracking page, dashboards, exports) masked.
 
 import re
 
-from accounts.access import scope_for
+from accounts.access import Scope, scope_for
+
+from .models import Forwarding, Inquiry
 
 
 def mask_name(value: str) -> str:
@@ -52,3 +54,24 @@ def handles_inquiry(user, inquiry) -> bool:
     if inquiry.agency_id == scope.agency_id:
         return True
     return inquiry.forwardings.filter(to_agency_id=scope.agency_id).exists()
+
+
+def handled_inquiry_ids(scope: Scope, inquiries: list[Inquiry]) -> set[int]:
+    """The inquiries whose author ``scope``'s user may see in full: those their agency
+    handles (:func:`handles_inquiry`), decided for a whole page in
+    at most one query."""
+    if not scope.can_write or scope.agency_id is None:
+        return set()
+    if not scope.all_agencies:
+        # An agency-bound officer sees only the inquiries their agency received or
+        # was forwarded: exactly the ones it handles.
+        return {inquiry.pk for inquiry in inquiries}
+    own = {inquiry.pk for inquiry in inquiries if inquiry.agency_id == scope.agency_id}
+    others = [inquiry.pk for inquiry in inquiries if inquiry.pk not in own]
+    if others:
+        own |= set(
+            Forwarding.objects.filter(
+                inquiry_id__in=others, to_agency_id=scope.agency_id
+            ).values_list("inquiry_id", flat=True)
+        )
+    return own

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import Scope, get_for_user, scope_for, scoped
+from accounts.access import get_for_user, scope_for, scoped
 from accounts.models import User
 from accounts.viewkit import (
     agency_for_create,
@@ -50,8 +50,8 @@ from .forms import (
     ReplyForm,
     active_channels,
 )
-from .models import Answer, Forwarding, Inquiry, InquiryStatus
-from .privacy import handles_inquiry, mask_contact, mask_name
+from .models import Answer, Inquiry, InquiryStatus
+from .privacy import handled_inquiry_ids, handles_inquiry, mask_contact, mask_name
 from .selectors import (
     by_urgency,
     get_inquiry_for_user,
@@ -115,27 +115,6 @@ def countdown(due_at: dt.datetime | None, now: dt.datetime) -> Countdown | None:
     return Countdown(False, _("%(duration)s left") % {"duration": duration})
 
 
-def _unmasked_ids(scope: Scope, inquiries: list[Inquiry]) -> set[int]:
-    """The inquiries whose author ``scope``'s user may see in full: those their agency
-    handles (:func:`inquiries.privacy.handles_inquiry`), decided for a whole page in
-    at most one query."""
-    if not scope.can_write or scope.agency_id is None:
-        return set()
-    if not scope.all_agencies:
-        # An agency-bound officer sees only the inquiries their agency received or
-        # was forwarded: exactly the ones it handles.
-        return {inquiry.pk for inquiry in inquiries}
-    own = {inquiry.pk for inquiry in inquiries if inquiry.agency_id == scope.agency_id}
-    others = [inquiry.pk for inquiry in inquiries if inquiry.pk not in own]
-    if others:
-        own |= set(
-            Forwarding.objects.filter(
-                inquiry_id__in=others, to_agency_id=scope.agency_id
-            ).values_list("inquiry_id", flat=True)
-        )
-    return own
-
-
 def _form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
     """A refused action form becomes one message naming each problem."""
     problems = []
@@ -173,7 +152,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = paginate(request, filterset.qs)
     style_form(filterset.form)
     rows = list(page)
-    unmasked = _unmasked_ids(scope, rows)
+    unmasked = handled_inquiry_ids(scope, rows)
     for inquiry in rows:
         full = inquiry.pk in unmasked
         inquiry.author_shown = inquiry.author_name if full else mask_name(inquiry.author_name)
@@ -281,7 +260,7 @@ def _forward_form(inquiry: Inquiry, *, exclude: list[int], data=None, initial=No
 
 
 def _reroute_exclusions(inquiry: Inquiry) -> list[int]:
-    holder = inquiry.current_forwarding.to_agency_id if inquiry.current_forwarding else None
+    holder = flow.holder_agency_id(inquiry)
     return [pk for pk in (inquiry.agency_id, holder) if pk is not None]
 
 
