@@ -1,10 +1,19 @@
 """The deadline sweep of forwardings (Lampiran B angka 4: reply within 24 hours).
 
-One pass over the open forwardings whose ``due_at`` is near or past, read through the
-partial index ``fwd_open_due_idx``. The database is the only truth: nothing is
-scheduled ahead in the broker, so a missed, repeated or concurrent sweep neither loses
-nor doubles a notice (each has a unique key per recipient, see
-:func:`notifications.services.notification_create`).
+Each open forwarding carries ``next_notice_at``: the next moment, derived from its
+``due_at``, at which a notice about it may become due (the first reminder mark, the
+next mark, the deadline itself, the second escalation), or NULL once nothing more can
+be due. The sweep reads only the rows with ``next_notice_at <= now`` through the
+partial index ``fwd_open_notice_idx``, so a sweep with nothing due is one index probe
+however many forwardings exist, and a forwarding past its last escalation is never
+read again.
+
+The database is the only truth: nothing is scheduled ahead in the broker. Rows are
+claimed in batches with ``SELECT … FOR UPDATE SKIP LOCKED``; the notices of a batch
+and the batch's new ``next_notice_at`` commit in one transaction. So two sweeps at
+once take disjoint rows, a sweep killed midway loses only its uncommitted batch (the
+next sweep finds those rows still due), and each notice has a unique key per
+recipient as the last guard (:func:`notifications.services.notifications_create_many`).
 
 Per forwarding, at most one notice per kind and level:
 
@@ -27,14 +36,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Appointment, AppointmentRole, User
 from accounts.roles import Role
-from notifications.models import Notification
-from notifications.services import notification_create
+from notifications.services import NoticeDraft, notifications_create_many
 
 from .models import Forwarding, ForwardingStatus
 
@@ -47,16 +56,6 @@ KIND_ESCALATION = "deadline_escalation"
 class _AgencyPeople:
     handlers: tuple[User, ...]  # active petugas and pejabat: reminders, overdue notice
     pejabat: tuple[User, ...]  # active pejabat: escalations
-
-
-@dataclass(frozen=True)
-class _Notice:
-    recipient: User
-    key: str
-    kind: str
-    title: str
-    body: str
-    url: str
 
 
 def _agency_people(agency_id: int, day: dt.date) -> _AgencyPeople:
@@ -95,43 +94,90 @@ def _evaluators() -> tuple[User, ...]:
     return tuple(User.objects.filter(is_active=True, groups__in=group).distinct().order_by("pk"))
 
 
+def notice_marks(due_at: datetime) -> list[datetime]:
+    """Every moment at which a notice about a forwarding due at ``due_at`` may become
+    due, ascending: each reminder mark (inclusive), the first instant past ``due_at``
+    (overdue: exactly at ``due_at`` is not late) and the second escalation."""
+    marks = [due_at - dt.timedelta(hours=h) for h in settings.DEADLINE_REMINDER_HOURS]
+    marks.append(due_at + dt.timedelta(microseconds=1))
+    marks.append(due_at + dt.timedelta(hours=settings.DEADLINE_SECOND_ESCALATION_HOURS))
+    return sorted(marks)
+
+
+def next_notice_at(due_at: datetime, *, after: datetime) -> datetime | None:
+    """The first mark of :func:`notice_marks` later than ``after``; None when all passed."""
+    return next((mark for mark in notice_marks(due_at) if mark > after), None)
+
+
 def _hours(delta: dt.timedelta) -> int:
     """Whole hours, rounded down."""
     return int(delta.total_seconds() // 3600)
 
 
-def deadline_sweep(*, now: datetime) -> dict[str, int]:
+def deadline_sweep(*, now: datetime, batch_size: int | None = None) -> dict[str, int]:
     """Send the reminders, overdue notices and escalations that are due at ``now``.
 
     Precondition: ``now`` is aware. Side effects: notification rows (and, after
-    commit, their e-mail tasks). Safe to run twice or concurrently. Returns how many
-    notices of each kind were written by this call.
+    commit, their e-mail tasks) and each swept forwarding's ``next_notice_at``. Safe
+    to run twice or concurrently. Returns how many notices of each kind this call
+    wrote.
     """
-    marks = sorted(settings.DEADLINE_REMINDER_HOURS)  # ascending, e.g. (1, 6)
-    second_after = dt.timedelta(hours=settings.DEADLINE_SECOND_ESCALATION_HOURS)
-    horizon = now + dt.timedelta(hours=marks[-1] if marks else 0)
-    day = timezone.localdate(now)
-    forwardings = (
-        Forwarding.objects.filter(status=ForwardingStatus.OPEN, due_at__lte=horizon)
-        .select_related("inquiry", "from_agency", "to_agency")
-        .order_by("due_at", "pk")
-    )
+    batch_size = batch_size or settings.DEADLINE_SWEEP_BATCH_SIZE
+    counts = {"reminder": 0, "overdue": 0, "escalation": 0}
+    sweep = _Sweep(now)
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Forwarding.objects.filter(status=ForwardingStatus.OPEN, next_notice_at__lte=now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("inquiry", "from_agency", "to_agency")
+                .order_by("next_notice_at", "pk")[:batch_size]
+            )
+            if not batch:
+                break
+            drafts = [draft for forwarding in batch for draft in sweep.notices(forwarding)]
+            for forwarding in batch:
+                forwarding.next_notice_at = next_notice_at(forwarding.due_at, after=now)
+            Forwarding.objects.bulk_update(batch, ["next_notice_at"])
+            for notice in notifications_create_many(drafts=drafts, now=now):
+                counts[_KIND_NAMES[notice.kind]] += 1
+        if len(batch) < batch_size:
+            break
+    return counts
 
-    people: dict[int, _AgencyPeople] = {}
-    evaluators: tuple[User, ...] | None = None
-    notices: list[_Notice] = []
-    for forwarding in forwardings:
-        agency_id = forwarding.to_agency_id
-        if agency_id not in people:
-            people[agency_id] = _agency_people(agency_id, day)
-        staff = people[agency_id]
-        inquiry = forwarding.inquiry
-        code = inquiry.tracking_code
+
+_KIND_NAMES = {KIND_REMINDER: "reminder", KIND_OVERDUE: "overdue", KIND_ESCALATION: "escalation"}
+
+
+class _Sweep:
+    """The notices due at ``now``, with the recipients looked up once per sweep."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.day = timezone.localdate(now)
+        self.marks = sorted(settings.DEADLINE_REMINDER_HOURS)  # ascending, e.g. (1, 6)
+        self.second_after = dt.timedelta(hours=settings.DEADLINE_SECOND_ESCALATION_HOURS)
+        self._people: dict[int, _AgencyPeople] = {}
+        self._evaluators: tuple[User, ...] | None = None
+
+    def people(self, agency_id: int) -> _AgencyPeople:
+        if agency_id not in self._people:
+            self._people[agency_id] = _agency_people(agency_id, self.day)
+        return self._people[agency_id]
+
+    def evaluators(self) -> tuple[User, ...]:
+        if self._evaluators is None:
+            self._evaluators = _evaluators()
+        return self._evaluators
+
+    def notices(self, forwarding: Forwarding) -> list[NoticeDraft]:
+        now = self.now
+        staff = self.people(forwarding.to_agency_id)
+        code = forwarding.inquiry.tracking_code
         url = reverse("inquiries:detail", args=[forwarding.inquiry_id])
-        due_wib = timezone.localtime(forwarding.due_at).strftime("%d-%m-%Y %H:%M WIB")
         context = {
             "code": code,
-            "due": due_wib,
+            "due": timezone.localtime(forwarding.due_at).strftime("%d-%m-%Y %H:%M WIB"),
             "to_agency": forwarding.to_agency.name,
             "from_agency": forwarding.from_agency.name,
         }
@@ -139,9 +185,9 @@ def deadline_sweep(*, now: datetime) -> dict[str, int]:
 
         if now <= forwarding.due_at:
             remaining = forwarding.due_at - now
-            mark = next((m for m in marks if remaining <= dt.timedelta(hours=m)), None)
+            mark = next((m for m in self.marks if remaining <= dt.timedelta(hours=m)), None)
             if mark is None:
-                continue
+                return []
             title = _("Reply due in %(hours)s hours: inquiry %(code)s") % {
                 "hours": mark,
                 "code": code,
@@ -154,11 +200,10 @@ def deadline_sweep(*, now: datetime) -> dict[str, int]:
                 )
                 % context
             )
-            notices.extend(
-                _Notice(person, f"{prefix}:reminder:{mark}h", KIND_REMINDER, title, body, url)
+            return [
+                NoticeDraft(person, f"{prefix}:reminder:{mark}h", KIND_REMINDER, title, body, url)
                 for person in staff.handlers
-            )
-            continue
+            ]
 
         late = {**context, "hours": _hours(now - forwarding.due_at)}
         title = _("Overdue: inquiry %(code)s was due at %(due)s") % context
@@ -169,15 +214,12 @@ def deadline_sweep(*, now: datetime) -> dict[str, int]:
             )
             % late
         )
-        notices.extend(
-            _Notice(person, f"{prefix}:overdue", KIND_OVERDUE, title, body, url)
+        drafts = [
+            NoticeDraft(person, f"{prefix}:overdue", KIND_OVERDUE, title, body, url)
             for person in staff.handlers
-        )
-
-        if evaluators is None:
-            evaluators = _evaluators()
-        escalate_to = {p.pk: p for p in (*staff.pejabat, *evaluators)}
-        level = 2 if now >= forwarding.due_at + second_after else 1
+        ]
+        escalate_to = {p.pk: p for p in (*staff.pejabat, *self.evaluators())}
+        level = 2 if now >= forwarding.due_at + self.second_after else 1
         title = _("Escalation %(level)s: inquiry %(code)s is unanswered past its deadline") % {
             "level": level,
             "code": code,
@@ -189,35 +231,8 @@ def deadline_sweep(*, now: datetime) -> dict[str, int]:
             )
             % late
         )
-        notices.extend(
-            _Notice(person, f"{prefix}:escalation:{level}", KIND_ESCALATION, title, body, url)
+        drafts.extend(
+            NoticeDraft(person, f"{prefix}:escalation:{level}", KIND_ESCALATION, title, body, url)
             for person in escalate_to.values()
         )
-
-    # One query skips the notices already written by an earlier sweep; the unique key
-    # still protects against a sweep running at the same moment.
-    existing = (
-        set(
-            Notification.objects.filter(key__in={n.key for n in notices}).values_list(
-                "recipient_id", "key"
-            )
-        )
-        if notices
-        else set()
-    )
-    counts = {"reminder": 0, "overdue": 0, "escalation": 0}
-    kind_names = {KIND_REMINDER: "reminder", KIND_OVERDUE: "overdue", KIND_ESCALATION: "escalation"}
-    for notice in notices:
-        if (notice.recipient.pk, notice.key) in existing:
-            continue
-        written = notification_create(
-            recipient=notice.recipient,
-            key=notice.key,
-            kind=notice.kind,
-            title=notice.title,
-            body=notice.body,
-            url=notice.url,
-            now=now,
-        )
-        counts[kind_names[notice.kind]] += written is not None
-    return counts
+        return drafts

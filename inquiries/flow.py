@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import scope_for
 from accounts.models import Agency, OfficialAccount, User
 
+from .deadlines import next_notice_at
 from .models import (
     OPEN_STATUSES,
     Answer,
@@ -521,13 +522,15 @@ def _open_forwarding(
     now: datetime,
     note: str,
 ) -> Forwarding:
+    due_at = now + reply_window()
     forwarding = Forwarding.objects.create(
         inquiry=inquiry,
         from_agency_id=from_agency_id,
         to_agency=to_agency,
         forwarded_by=by,
         forwarded_at=now,
-        due_at=now + reply_window(),
+        due_at=due_at,
+        next_notice_at=next_notice_at(due_at, after=now),
         note=note,
     )
     inquiry.current_forwarding = forwarding

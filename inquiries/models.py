@@ -198,6 +198,10 @@ class Forwarding(models.Model):
     )
     forwarded_at = models.DateTimeField(_("forwarded at"))
     due_at = models.DateTimeField(_("reply due at"))
+    # When the deadline sweep must look at this forwarding again (the next reminder
+    # mark, the deadline, the second escalation), derived from due_at; NULL when no
+    # notice can become due any more. See inquiries.deadlines.
+    next_notice_at = models.DateTimeField(_("next deadline notice at"), null=True, blank=True)
     note = models.TextField(_("note to the agency"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ForwardingStatus.choices, default=ForwardingStatus.OPEN
@@ -231,6 +235,11 @@ class Forwarding(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_at"], condition=Q(status="open"), name="fwd_open_due_idx"),
+            models.Index(
+                fields=["next_notice_at"],
+                condition=Q(status="open", next_notice_at__isnull=False),
+                name="fwd_open_notice_idx",
+            ),
             models.Index(fields=["to_agency", "forwarded_at"], name="fwd_to_agency_idx"),
         ]
 

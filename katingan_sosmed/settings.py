@@ -426,6 +426,8 @@ DEADLINE_REMINDER_HOURS = tuple(
 )
 # Hours after due_at at which an unanswered forwarding is escalated a second time.
 DEADLINE_SECOND_ESCALATION_HOURS = env.int("DEADLINE_SECOND_ESCALATION_HOURS", default=24)
+# Forwardings the deadline sweep claims and commits at a time.
+DEADLINE_SWEEP_BATCH_SIZE = env.int("DEADLINE_SWEEP_BATCH_SIZE", default=500)
 # A notice left in "sending" longer than this (its worker died after the claim) is
 # put back to "pending" by the periodic e-mail requeue.
 NOTIFICATION_STALE_CLAIM_MINUTES = env.int("NOTIFICATION_STALE_CLAIM_MINUTES", default=10)

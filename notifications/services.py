@@ -7,6 +7,8 @@ two jobs that run at once, notify once.
 """
 
 import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -19,6 +21,9 @@ from .models import EmailStatus, Notification
 logger = logging.getLogger(__name__)
 
 MAX_EMAIL_ATTEMPTS = 5
+# E-mails per broker message when many notices are written at once (a sweep): one
+# publish per notice would cost more than writing the notices themselves.
+EMAIL_BATCH = 50
 # A notice still pending this long after it was written has most likely lost its task
 # (broker down, queue emptied). Requeueing one whose retry is merely waiting is
 # harmless: the claim lets only one of the two tasks send.
@@ -50,6 +55,90 @@ def notification_create(
     if notice.email_status == EmailStatus.PENDING:
         transaction.on_commit(lambda: enqueue_email(notice.pk))
     return notice
+
+
+@dataclass(frozen=True)
+class NoticeDraft:
+    """A notice not yet written: who gets it, its unique key and its text."""
+
+    recipient: object  # a User; notifications imports no domain app
+    key: str
+    kind: str
+    title: str
+    body: str
+    url: str = ""
+
+
+def notifications_create_many(
+    *, drafts: Sequence[NoticeDraft], now: datetime
+) -> list[Notification]:
+    """Write every draft whose (recipient, key) is not written yet; return those written.
+
+    One query finds the existing ones and one INSERT writes the rest, inside the
+    caller's transaction. When a concurrent writer inserted one of them meanwhile
+    (the INSERT fails on the unique constraint), it falls back to one savepoint per
+    notice, so the others are still written and the duplicate is not. Side effect:
+    after commit, the e-mails are enqueued ``EMAIL_BATCH`` to a message.
+    """
+    if not drafts:
+        return []
+    existing = set(
+        Notification.objects.filter(key__in={d.key for d in drafts}).values_list(
+            "recipient_id", "key"
+        )
+    )
+    fresh: dict[tuple[int, str], NoticeDraft] = {}
+    for draft in drafts:
+        fresh.setdefault((draft.recipient.pk, draft.key), draft)
+    rows = [
+        Notification(
+            recipient=d.recipient,
+            key=d.key,
+            kind=d.kind,
+            title=d.title[:200],
+            body=d.body,
+            url=d.url,
+            created_at=now,
+            email_status=EmailStatus.PENDING if d.recipient.email else EmailStatus.SKIPPED,
+        )
+        for pair, d in fresh.items()
+        if pair not in existing
+    ]
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            written = Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        written = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                row.pk = None
+                continue
+            written.append(row)
+    pending = [n.pk for n in written if n.email_status == EmailStatus.PENDING]
+    if pending:
+        transaction.on_commit(lambda: enqueue_emails(pending))
+    return written
+
+
+def enqueue_emails(notification_ids: Iterable[int]) -> None:
+    """Enqueue the e-mails of many notices, ``EMAIL_BATCH`` ids to a task."""
+    from .tasks import send_notification_emails
+
+    ids = list(notification_ids)
+    for start in range(0, len(ids), EMAIL_BATCH):
+        chunk = ids[start : start + EMAIL_BATCH]
+        try:
+            send_notification_emails.delay(chunk)
+        except Exception:  # noqa: BLE001 - the rows stay pending; the requeue finds them
+            logger.warning(
+                "broker unavailable: %s notification e-mail(s) left pending", len(ids) - start
+            )
+            return
 
 
 def enqueue_email(notification_id: int) -> None:

@@ -21,7 +21,7 @@ from inquiries.models import Forwarding, ForwardingStatus
 from inquiries.tasks import sweep_deadlines
 from notifications.models import EmailStatus, Notification
 from notifications.services import notification_email_requeue
-from notifications.tasks import send_notification_email
+from notifications.tasks import send_notification_email, send_notification_emails
 
 T = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # 08:00 WIB
 H = dt.timedelta(hours=1)
@@ -78,6 +78,9 @@ def send_at_once(monkeypatch):
     monkeypatch.setattr(
         send_notification_email, "delay", lambda pk: send_notification_email.apply([pk])
     )
+    monkeypatch.setattr(
+        send_notification_emails, "delay", lambda ids: send_notification_emails.apply([ids])
+    )
 
 
 def keys(forwarding):
@@ -119,7 +122,7 @@ def test_the_sweep_twice_at_the_same_moment_notifies_and_mails_once(
         deadline_sweep(now=LATE)
         deadline_sweep(now=LATE)
 
-    assert len(callbacks) == len(EXPECTED)  # the second sweep enqueued nothing
+    assert len(callbacks) == 1  # one batch of e-mails; the second sweep enqueued nothing
     assert keys(forwarding) == EXPECTED
     assert len(mailoutbox) == len(EXPECTED)
     assert_one_mail_per_notice(mailoutbox)
@@ -136,11 +139,11 @@ def test_two_sweeps_at_once_write_one_notice_per_recipient_and_key(people, agenc
     enqueued: list[int] = []
     lock = threading.Lock()
 
-    def record_enqueue(pk):
+    def record_enqueue(ids):
         with lock:
-            enqueued.append(pk)
+            enqueued.extend(ids)
 
-    monkeypatch.setattr(send_notification_email, "delay", record_enqueue)
+    monkeypatch.setattr(send_notification_emails, "delay", record_enqueue)
 
     results: list[dict[str, int]] = []
     errors: list[BaseException] = []
@@ -189,6 +192,7 @@ def test_a_broker_outage_loses_no_notice_and_the_requeue_sends_each_once(
         raise OperationalError("Error 111 connecting to redis: Connection refused.")
 
     monkeypatch.setattr("notifications.tasks.send_notification_email.delay", broker_down)
+    monkeypatch.setattr("notifications.tasks.send_notification_emails.delay", broker_down)
 
     with django_capture_on_commit_callbacks(execute=True):
         forwarding = forward(people, agency_b)
