@@ -127,17 +127,16 @@ def _seed() -> float:
                    ({agencies_sql})[i % 30 + 1] AS from_agency,
                    ({agencies_sql})[(i + 1) % 30 + 1] AS to_agency,
                    ({channels_sql})[i % 30 + 1] AS channel,
-                   CASE WHEN i < {due_r} THEN %(now)s::timestamptz - interval '18 hours 1 minute'
-                        WHEN i < {due} THEN %(now)s::timestamptz - interval '24 hours 1 minute'
-                        WHEN i < {open_} THEN %(now)s::timestamptz
+                   CASE WHEN i < {due_r} THEN TIMESTAMPTZ '{now}' - interval '18 hours 1 minute'
+                        WHEN i < {due} THEN TIMESTAMPTZ '{now}' - interval '24 hours 1 minute'
+                        WHEN i < {open_} THEN TIMESTAMPTZ '{now}'
                              - (i % 1000) * interval '1 minute'
-                        WHEN i < {past} THEN %(now)s::timestamptz - interval '3 days'
-                        ELSE %(now)s::timestamptz - interval '400 days'
+                        WHEN i < {past} THEN TIMESTAMPTZ '{now}' - interval '3 days'
+                        ELSE TIMESTAMPTZ '{now}' - interval '400 days'
                              + (i % 400) * interval '1 day'
                    END AS forwarded_at
             FROM generate_series(0, {TOTAL - 1}) AS i
-            """,
-            {"now": now},
+            """
         )
         cursor.execute(
             f"""

@@ -26,7 +26,7 @@ from audit.services import audit_record, changed_fields
 from katingan_sosmed import clock
 
 from . import tokens
-from .models import Answer, Forwarding, Inquiry, InquiryEvent, IntegrationToken
+from .models import Answer, DeadlineCalendar, Forwarding, Inquiry, InquiryEvent, IntegrationToken
 from .privacy import mask_contact, mask_name
 from .selectors import INQUIRY_LOOKUPS
 
@@ -276,3 +276,14 @@ class IntegrationTokenAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
             % {"count": revoked},
             messages.SUCCESS if revoked else messages.WARNING,
         )
+
+
+@admin.register(DeadlineCalendar)
+class DeadlineCalendarAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The working calendar of the reply deadline, shown read-only: it is changed on
+    its portal page (``inquiries:deadline_calendar``), which audits the change and
+    re-derives the reminder marks of open forwardings."""
+
+    list_display = ("__str__", "enabled", "day_start", "day_end", "include_cuti_bersama")
+    fields = ("enabled", "day_start", "day_end", "include_cuti_bersama", "updated_by", "updated_at")
+    readonly_fields = fields

@@ -2,15 +2,25 @@
 
 Pure reads: no request, no clock. The caller passes the period and ``now``, so the
 same numbers can be reused by the reports.
+
+The figures of the board and the lists behind them share one definition: the
+forwardings of :func:`board_forwardings`, narrowed by one ``Q`` of
+:func:`figure_filters`. :func:`on_time_rates` counts with those ``Q`` objects and
+:func:`figure_forwardings` filters with them, so a list always holds exactly the
+forwardings its figure counts.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, TextChoices, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from .models import Forwarding, ForwardingStatus
+
+# The figures of the board, in the order they are shown; each is a field of Rate.
+FIGURES = ("total", "replied", "replied_on_time", "replied_late", "overdue_open")
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,13 @@ class Rate:
     replied: int
     replied_on_time: int
     overdue_open: int
+    # Last and defaulted so that positional construction elsewhere keeps working.
+    replied_late: int = 0
+
+    @classmethod
+    def empty(cls, agency_id: int) -> "Rate":
+        """The rate of an agency that received nothing in the period."""
+        return cls(agency_id=agency_id, **dict.fromkeys(FIGURES, 0))
 
     @property
     def rate(self) -> float | None:
@@ -33,6 +50,49 @@ class Rate:
         return None if self.rate is None else self.rate * 100
 
 
+class DeadlineState(TextChoices):
+    """Where one forwarding of the board stands against its deadline (derived, not stored)."""
+
+    ON_TIME = "on_time", _("Replied on time")
+    LATE = "late", _("Replied late")
+    OVERDUE = "overdue", _("Open, overdue")
+    OPEN = "open", _("Open, not yet due")
+    REROUTED = "rerouted", _("Re-routed")
+
+
+def board_forwardings(
+    *, start: dt.datetime, end: dt.datetime, agency_ids: Iterable[int] | None = None
+) -> QuerySet[Forwarding]:
+    """The forwardings the board counts: ``forwarded_at`` in ``[start, end)``, not
+    cancelled (the inquiry was closed by the sender, so nothing was asked of the
+    receiver any more). ``agency_ids`` narrows to those receiving agencies (None:
+    every agency)."""
+    queryset = Forwarding.objects.filter(forwarded_at__gte=start, forwarded_at__lt=end).exclude(
+        status=ForwardingStatus.CANCELLED
+    )
+    if agency_ids is not None:
+        queryset = queryset.filter(to_agency_id__in=list(agency_ids))
+    return queryset
+
+
+def figure_filters(now: dt.datetime) -> dict[str, Q]:
+    """Each figure of the board as a condition on :func:`board_forwardings`.
+
+    * ``total``: every one of them;
+    * ``replied``: those with a reply (``replied_at`` set);
+    * ``replied_on_time``: replied with ``replied_at <= due_at``;
+    * ``replied_late``: replied with ``replied_at > due_at``;
+    * ``overdue_open``: still open with ``due_at < now``.
+    """
+    return {
+        "total": Q(),
+        "replied": Q(replied_at__isnull=False),
+        "replied_on_time": Q(replied_at__lte=F("due_at")),
+        "replied_late": Q(replied_at__gt=F("due_at")),
+        "overdue_open": Q(status=ForwardingStatus.OPEN, due_at__lt=now),
+    }
+
+
 def on_time_rates(
     *,
     start: dt.datetime,
@@ -42,43 +102,52 @@ def on_time_rates(
 ) -> dict[int, Rate]:
     """On-time reply rates per receiving agency, in one aggregate query.
 
-    Counts the forwardings with ``forwarded_at`` in ``[start, end)``, grouped by
-    ``to_agency``:
-
-    * ``total``: every forwarding received, except cancelled ones (the inquiry was
-      closed by the sender, so nothing was asked of the receiver any more);
-    * ``replied``: those with a reply (``replied_at`` set);
-    * ``replied_on_time``: replied with ``replied_at <= due_at``;
-    * ``overdue_open``: still open with ``due_at < now``.
-
-    ``agency_ids`` narrows to those receiving agencies (None: every agency). Agencies
-    that received nothing in the period are absent from the result.
+    Counts the forwardings of :func:`board_forwardings`, grouped by ``to_agency``,
+    one count per figure of :func:`figure_filters`. Agencies that received nothing
+    in the period are absent from the result.
     """
-    queryset = Forwarding.objects.filter(forwarded_at__gte=start, forwarded_at__lt=end).exclude(
-        status=ForwardingStatus.CANCELLED
-    )
-    if agency_ids is not None:
-        queryset = queryset.filter(to_agency_id__in=list(agency_ids))
+    filters = figure_filters(now)
     rows = (
-        queryset.order_by()
+        board_forwardings(start=start, end=end, agency_ids=agency_ids)
+        .order_by()
         .values("to_agency_id")
-        .annotate(
-            total=Count("pk"),
-            replied=Count("pk", filter=Q(replied_at__isnull=False)),
-            replied_on_time=Count("pk", filter=Q(replied_at__lte=F("due_at"))),
-            overdue_open=Count("pk", filter=Q(status=ForwardingStatus.OPEN, due_at__lt=now)),
-        )
+        .annotate(**{name: Count("pk", filter=filters[name]) for name in FIGURES})
     )
     return {
         row["to_agency_id"]: Rate(
-            agency_id=row["to_agency_id"],
-            total=row["total"],
-            replied=row["replied"],
-            replied_on_time=row["replied_on_time"],
-            overdue_open=row["overdue_open"],
+            agency_id=row["to_agency_id"], **{name: row[name] for name in FIGURES}
         )
         for row in rows
     }
+
+
+def figure_forwardings(
+    *,
+    figure: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    agency_ids: Iterable[int] | None = None,
+) -> QuerySet[Forwarding]:
+    """The forwardings counted by ``figure`` (a key of :func:`figure_filters`), in
+    the order they were forwarded, each annotated with its ``deadline_state`` (a
+    :class:`DeadlineState` value, derived from the same conditions)."""
+    filters = figure_filters(now)
+    state = Case(
+        When(filters["replied_on_time"], then=Value(DeadlineState.ON_TIME.value)),
+        When(filters["replied_late"], then=Value(DeadlineState.LATE.value)),
+        When(filters["overdue_open"], then=Value(DeadlineState.OVERDUE.value)),
+        When(status=ForwardingStatus.OPEN, then=Value(DeadlineState.OPEN.value)),
+        default=Value(DeadlineState.REROUTED.value),
+        output_field=CharField(),
+    )
+    return (
+        board_forwardings(start=start, end=end, agency_ids=agency_ids)
+        .filter(filters[figure])
+        .annotate(deadline_state=state)
+        .select_related("inquiry", "from_agency", "to_agency")
+        .order_by("forwarded_at", "pk")
+    )
 
 
 def due_soon_and_overdue(

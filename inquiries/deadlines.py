@@ -26,6 +26,16 @@ Per forwarding, at most one notice per kind and level:
 * from ``due_at + DEADLINE_SECOND_ESCALATION_HOURS``, *escalation 2* to the same
   escalation recipients (instead of escalation 1 when a late sweep finds it there).
 
+With the optional working calendar on (:class:`inquiries.models.DeadlineCalendar`,
+off by default), ``due_at`` itself was counted in working hours when the forwarding
+was made, and the reminder marks are working hours too: "6 hours before" is the
+moment 6 working hours before ``due_at`` (:meth:`WorkingCalendar.subtract`), and the
+remaining time that picks the reminder is the working time from ``now`` to
+``due_at``. The overdue mark stays ``due_at``, and the second escalation stays
+``DEADLINE_SECOND_ESCALATION_HOURS`` of wall-clock time after it: once late, a
+forwarding is late around the clock. The sweep reads the calendar once, when its
+first batch has anything due.
+
 A reply, re-routing or cancellation closes the forwarding, which the sweep then no
 longer sees: nothing more is sent about it.
 """
@@ -45,7 +55,8 @@ from accounts.models import Appointment, AppointmentRole, User
 from accounts.roles import Role
 from notifications.services import NoticeDraft, notifications_create_many
 
-from .models import Forwarding, ForwardingStatus
+from .models import DeadlineCalendar, Forwarding, ForwardingStatus
+from .workcalendar import WALL_CLOCK, WorkingCalendar
 
 KIND_REMINDER = "deadline_reminder"
 KIND_OVERDUE = "deadline_overdue"
@@ -58,7 +69,7 @@ class _AgencyPeople:
     pejabat: tuple[User, ...]  # active pejabat: escalations
 
 
-def _agency_people(agency_id: int, day: dt.date) -> _AgencyPeople:
+def agency_people(agency_id: int, day: dt.date) -> _AgencyPeople:
     """Who answers for an agency on ``day``: by appointment, else by portal role."""
     by_role: dict[str, dict[int, User]] = {"petugas": {}, "pejabat": {}}
     appointments = (
@@ -94,19 +105,22 @@ def _evaluators() -> tuple[User, ...]:
     return tuple(User.objects.filter(is_active=True, groups__in=group).distinct().order_by("pk"))
 
 
-def notice_marks(due_at: datetime) -> list[datetime]:
+def notice_marks(due_at: datetime, *, calendar: WorkingCalendar = WALL_CLOCK) -> list[datetime]:
     """Every moment at which a notice about a forwarding due at ``due_at`` may become
-    due, ascending: each reminder mark (inclusive), the first instant past ``due_at``
-    (overdue: exactly at ``due_at`` is not late) and the second escalation."""
-    marks = [due_at - dt.timedelta(hours=h) for h in settings.DEADLINE_REMINDER_HOURS]
+    due, ascending: each reminder mark (inclusive; in working hours of ``calendar``),
+    the first instant past ``due_at`` (overdue: exactly at ``due_at`` is not late) and
+    the second escalation (wall clock)."""
+    marks = [calendar.subtract(due_at, h) for h in settings.DEADLINE_REMINDER_HOURS]
     marks.append(due_at + dt.timedelta(microseconds=1))
     marks.append(due_at + dt.timedelta(hours=settings.DEADLINE_SECOND_ESCALATION_HOURS))
     return sorted(marks)
 
 
-def next_notice_at(due_at: datetime, *, after: datetime) -> datetime | None:
+def next_notice_at(
+    due_at: datetime, *, after: datetime, calendar: WorkingCalendar = WALL_CLOCK
+) -> datetime | None:
     """The first mark of :func:`notice_marks` later than ``after``; None when all passed."""
-    return next((mark for mark in notice_marks(due_at) if mark > after), None)
+    return next((mark for mark in notice_marks(due_at, calendar=calendar) if mark > after), None)
 
 
 def _hours(delta: dt.timedelta) -> int:
@@ -135,9 +149,13 @@ def deadline_sweep(*, now: datetime, batch_size: int | None = None) -> dict[str,
             )
             if not batch:
                 break
+            if sweep.calendar is None:  # read once, and only when something is due
+                sweep.calendar = DeadlineCalendar.current()
             drafts = [draft for forwarding in batch for draft in sweep.notices(forwarding)]
             for forwarding in batch:
-                forwarding.next_notice_at = next_notice_at(forwarding.due_at, after=now)
+                forwarding.next_notice_at = next_notice_at(
+                    forwarding.due_at, after=now, calendar=sweep.calendar
+                )
             Forwarding.objects.bulk_update(batch, ["next_notice_at"])
             for notice in notifications_create_many(drafts=drafts, now=now):
                 counts[_KIND_NAMES[notice.kind]] += 1
@@ -159,10 +177,12 @@ class _Sweep:
         self.second_after = dt.timedelta(hours=settings.DEADLINE_SECOND_ESCALATION_HOURS)
         self._people: dict[int, _AgencyPeople] = {}
         self._evaluators: tuple[User, ...] | None = None
+        # Read with the first batch that has anything due; None until then.
+        self.calendar: WorkingCalendar | None = None
 
     def people(self, agency_id: int) -> _AgencyPeople:
         if agency_id not in self._people:
-            self._people[agency_id] = _agency_people(agency_id, self.day)
+            self._people[agency_id] = agency_people(agency_id, self.day)
         return self._people[agency_id]
 
     def evaluators(self) -> tuple[User, ...]:
@@ -184,14 +204,16 @@ class _Sweep:
         prefix = f"fwd:{forwarding.pk}"
 
         if now <= forwarding.due_at:
-            remaining = forwarding.due_at - now
+            calendar = self.calendar or WALL_CLOCK
+            remaining = calendar.working_hours_between(now, forwarding.due_at)
             mark = next((m for m in self.marks if remaining <= dt.timedelta(hours=m)), None)
             if mark is None:
                 return []
-            title = _("Reply due in %(hours)s hours: inquiry %(code)s") % {
-                "hours": mark,
-                "code": code,
-            }
+            if calendar.enabled:
+                title = _("Reply due in %(hours)s working hours: inquiry %(code)s")
+            else:
+                title = _("Reply due in %(hours)s hours: inquiry %(code)s")
+            title %= {"hours": mark, "code": code}
             body = (
                 _(
                     "The inquiry %(code)s was forwarded by %(from_agency)s to %(to_agency)s. "

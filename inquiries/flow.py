@@ -35,6 +35,7 @@ from .deadlines import next_notice_at
 from .models import (
     OPEN_STATUSES,
     Answer,
+    DeadlineCalendar,
     DismissReason,
     Forwarding,
     ForwardingStatus,
@@ -43,6 +44,7 @@ from .models import (
     InquiryStatus,
     new_tracking_code,
 )
+from .notices import forwarding_received_notify
 
 S = InquiryStatus
 
@@ -307,6 +309,7 @@ def inquiry_forward(
         _require(locked, by, "forward", expected_version)
         _check_target(locked, to_agency, from_agency_id=locked.agency_id)
         forwarding = _open_forwarding(locked, locked.agency_id, to_agency, by, now, note)
+        forwarding_received_notify(forwarding=forwarding, now=now)
         before = locked.status
         locked.status = S.FORWARDED
         _save(locked, ["status", "due_at", "current_forwarding"])
@@ -345,6 +348,7 @@ def forwarding_reroute(
         old.closed_at = now
         old.save(update_fields=["status", "closed_at"])
         forwarding = _open_forwarding(locked, old.to_agency_id, to_agency, by, now, note)
+        forwarding_received_notify(forwarding=forwarding, now=now)
         _save(locked, ["due_at", "current_forwarding"])
         _event(
             locked,
@@ -522,7 +526,9 @@ def _open_forwarding(
     now: datetime,
     note: str,
 ) -> Forwarding:
-    due_at = now + reply_window()
+    # Wall clock unless Diskominfo switched on the working calendar (off by default).
+    calendar = DeadlineCalendar.current()
+    due_at = calendar.add(now, reply_window())
     forwarding = Forwarding.objects.create(
         inquiry=inquiry,
         from_agency_id=from_agency_id,
@@ -530,7 +536,7 @@ def _open_forwarding(
         forwarded_by=by,
         forwarded_at=now,
         due_at=due_at,
-        next_notice_at=next_notice_at(due_at, after=now),
+        next_notice_at=next_notice_at(due_at, after=now, calendar=calendar),
         note=note,
     )
     inquiry.current_forwarding = forwarding

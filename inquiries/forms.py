@@ -363,3 +363,58 @@ class ImportForm(forms.Form):
         help_text=_("UTF-8, comma or semicolon separated, with the header of the template."),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+
+# --- The working calendar of the reply deadline --------------------------------------------
+
+
+class DeadlineCalendarForm(forms.Form):
+    """Diskominfo's setting of the working calendar (saved by
+    :func:`inquiries.services.deadline_calendar_update`)."""
+
+    enabled = forms.BooleanField(
+        label=_("Pause the 24-hour clock outside working hours"),
+        required=False,
+        help_text=_(
+            "Off: the 24 hours run on the wall clock, nights, weekends and holidays included."
+        ),
+    )
+    day_start = forms.TimeField(
+        label=_("Working day starts at (WIB)"),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Enter the time the working day starts."),
+            "invalid": _("Enter a time such as 07:30."),
+        },
+    )
+    day_end = forms.TimeField(
+        label=_("Working day ends at (WIB)"),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={
+            "required": _("Enter the time the working day ends."),
+            "invalid": _("Enter a time such as 16:00."),
+        },
+    )
+    include_cuti_bersama = forms.BooleanField(
+        label=_("Cuti bersama days are days off too"),
+        required=False,
+        help_text=_(
+            "The joint leave days set each year by the government, besides the public holidays."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("day_start"), cleaned.get("day_end")
+        if start is not None and end is not None and end <= start:
+            self.add_error(
+                "day_end",
+                ValidationError(
+                    _("The working day must end after it starts (%(start)s).")
+                    % {"start": start.strftime("%H:%M")},
+                    code="day_order",
+                ),
+            )
+        return cleaned

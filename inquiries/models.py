@@ -7,7 +7,9 @@ within 24 hours (angka 4); the receiving officer then answers the public
 (angka 5). The state machine lives in :mod:`inquiries.flow`.
 """
 
+import datetime as dt
 import secrets
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, OfficialAccount
+
+from .workcalendar import DEFAULT_DAY_END, DEFAULT_DAY_START, WorkingCalendar
 
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 TRACKING_LENGTH = 8
@@ -373,3 +377,82 @@ class IntegrationToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class DeadlineCalendar(models.Model):
+    """The working calendar of the 24-hour reply deadline (Lampiran B angka 4).
+
+    Off by default: the regulation says 24 hours, and they run on the wall clock.
+    Diskominfo may switch it on; the reply clock of a forwarding then pauses outside
+    the working hours of working days (Monday to Friday, except Indonesia's public
+    holidays and, if chosen, the government's cuti bersama). One row at most, with
+    pk 1; no row means off. Changed only through
+    :func:`inquiries.services.deadline_calendar_update`, which audits it. See
+    :mod:`inquiries.workcalendar`.
+    """
+
+    SINGLETON_PK = 1
+    EDITABLE = ("enabled", "day_start", "day_end", "include_cuti_bersama")
+
+    enabled = models.BooleanField(_("working calendar on"), default=False)
+    day_start = models.TimeField(_("working day starts at (WIB)"), default=DEFAULT_DAY_START)
+    day_end = models.TimeField(_("working day ends at (WIB)"), default=DEFAULT_DAY_END)
+    include_cuti_bersama = models.BooleanField(_("cuti bersama days are days off"), default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("working calendar of the reply deadline")
+        verbose_name_plural = _("working calendar of the reply deadline")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="deadline_calendar_singleton"),
+            models.CheckConstraint(
+                condition=Q(day_end__gt=models.F("day_start")),
+                name="deadline_calendar_day_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls) -> "DeadlineCalendar":
+        """The saved setting, or the default one (off, unsaved) when none is saved."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
+
+    @classmethod
+    def calendar_of(
+        cls,
+        *,
+        enabled: bool | None,
+        day_start: dt.time | None,
+        day_end: dt.time | None,
+        include_cuti_bersama: bool | None,
+    ) -> WorkingCalendar:
+        """The :class:`WorkingCalendar` of these field values; ``enabled`` None (no row
+        saved) is off."""
+        if not enabled or day_start is None or day_end is None:
+            return WorkingCalendar()
+        return WorkingCalendar(
+            enabled=True,
+            day_start=day_start,
+            day_end=day_end,
+            include_cuti_bersama=bool(include_cuti_bersama),
+            tz=ZoneInfo(settings.TIME_ZONE),
+        )
+
+    def as_calendar(self) -> WorkingCalendar:
+        return self.calendar_of(**{name: getattr(self, name) for name in self.EDITABLE})
+
+    @classmethod
+    def current(cls) -> WorkingCalendar:
+        """The calendar in force (one query); off when no setting is saved."""
+        row = cls.objects.filter(pk=cls.SINGLETON_PK).values(*cls.EDITABLE).first()
+        return cls.calendar_of(**row) if row else WorkingCalendar()

@@ -11,11 +11,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.access import scope_for
 from accounts.models import Agency, User
 from accounts.roles import Role
 from audit.services import audit_record, changed_fields
 
-from .models import Answer, Inquiry
+from .models import Answer, DeadlineCalendar, Forwarding, ForwardingStatus, Inquiry
 
 DEFAULT_TOPIC = "umum"
 QUESTION_LENGTH = Answer._meta.get_field("question").max_length
@@ -140,3 +141,61 @@ def answer_approve(*, answer: Answer, by: User, now: datetime) -> Answer:
             now=now,
         )
     return locked
+
+
+# --- The working calendar of the reply deadline (Lampiran B angka 4) ---------------------
+
+
+class CalendarError(Exception):
+    """A change of the working calendar was refused; the message is for the user."""
+
+
+def may_change_deadline_calendar(user: User) -> bool:
+    """Diskominfo evaluators and administrators set the working calendar; nobody else."""
+    return scope_for(user).all_agencies and user.has_role(Role.EVALUATOR, Role.ADMINISTRATOR)
+
+
+def deadline_calendar_update(*, by: User, now: datetime, **fields: object) -> DeadlineCalendar:
+    """Change the working calendar of the reply deadline (:class:`DeadlineCalendar`).
+
+    ``fields`` are some of ``DeadlineCalendar.EDITABLE`` (enabled, day_start,
+    day_end, include_cuti_bersama). Preconditions: ``by`` may change it
+    (:func:`may_change_deadline_calendar`) and the working day ends after it starts;
+    otherwise :class:`CalendarError`. Side effects, only when a value changes: the
+    row (made on the first save), one audit event, and every open forwarding not yet
+    due is handed to the next deadline sweep, which re-derives its reminder marks
+    with the new calendar. Their ``due_at`` stays: a deadline already given to an
+    agency is not moved; the calendar applies to forwardings made from now on.
+    """
+    unknown = set(fields) - set(DeadlineCalendar.EDITABLE)
+    if unknown:
+        raise TypeError(f"not a field of the working calendar: {', '.join(sorted(unknown))}")
+    if not may_change_deadline_calendar(by):
+        raise CalendarError(
+            _("Only Diskominfo evaluators and administrators can change the working calendar.")
+        )
+    editable = list(DeadlineCalendar.EDITABLE)
+    with transaction.atomic():
+        calendar = DeadlineCalendar.objects.select_for_update().get_or_create(
+            pk=DeadlineCalendar.SINGLETON_PK
+        )[0]
+        before = DeadlineCalendar(**{name: getattr(calendar, name) for name in editable})
+        for name, value in fields.items():
+            setattr(calendar, name, value)
+        if calendar.day_end <= calendar.day_start:
+            raise CalendarError(_("The working day must end after it starts."))
+        changes = changed_fields(before, calendar, editable)
+        if not changes:
+            return calendar
+        calendar.updated_by = by
+        calendar.updated_at = now
+        calendar.save()
+        audit_record(
+            actor=by, action="deadline_calendar.update", obj=calendar, changes=changes, now=now
+        )
+        # The deadline itself and the escalations after it do not depend on the calendar;
+        # only the reminder marks of a forwarding not yet due do.
+        Forwarding.objects.filter(status=ForwardingStatus.OPEN, due_at__gt=now).update(
+            next_notice_at=now
+        )
+    return calendar

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from . import board_views, views
+from . import board_views, calendar_views, views
 
 app_name = "inquiries"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("tenggat/", board_views.deadline_board, name="deadline_board"),
+    path("kalender-kerja/", calendar_views.deadline_calendar, name="deadline_calendar"),
+    path("tenggat/daftar/", board_views.deadline_list, name="deadline_list"),
     path("baru/", views.create, name="create"),
     path("impor/", views.import_inquiries, name="import"),
     path("impor/templat.csv", views.import_template, name="import_template"),

@@ -20,6 +20,7 @@ from accounts.tests.factories import (
 )
 from inquiries import flow
 from inquiries.deadlines import deadline_sweep
+from inquiries.notices import KIND_RECEIVED
 from inquiries.tasks import sweep_deadlines
 from notifications.models import Notification
 
@@ -71,7 +72,7 @@ def forwarding(people, agency_b):
 
 
 def keys(forwarding=None):
-    rows = Notification.objects.order_by("key", "recipient__username")
+    rows = Notification.objects.exclude(kind=KIND_RECEIVED).order_by("key", "recipient__username")
     if forwarding is not None:
         rows = rows.filter(key__startswith=f"fwd:{forwarding.pk}:")
     return [(n.key.split(":", 2)[2], n.recipient.username) for n in rows]
@@ -83,7 +84,7 @@ def test_nothing_before_the_first_mark(forwarding):
         "overdue": 0,
         "escalation": 0,
     }
-    assert not Notification.objects.exists()
+    assert not Notification.objects.exclude(kind=KIND_RECEIVED).exists()
 
 
 def test_the_whole_clock_with_each_notice_once(forwarding):
@@ -202,12 +203,13 @@ def _sweep_after_forwarding(people, agency_b, n):
 
 @pytest.mark.parametrize("n", [5, 20])
 def test_queries_do_not_grow_per_forwarding(people, agency_b, n):
-    # The batch (locked), people of agency B (appointments, then roles), evaluators,
-    # the batch's next marks, existing notices; savepoints around them. Then one
+    # The batch (locked), the working calendar, people of agency B (appointments,
+    # then roles), evaluators, the batch's next marks, existing notices; savepoints
+    # around them. Then one
     # INSERT for all notices (SQLite splits it every ~60 rows).
     queries, inserts, notices = _sweep_after_forwarding(people, agency_b, n)
     assert notices == n * 4
-    assert queries == 10
+    assert queries == 11
     assert inserts == (1 if connection.vendor == "postgresql" else -(-notices // 66))
     # A repeated sweep finds nothing due: one index probe, whatever n is.
     assert _sweep_queries(T + 25 * H) == (3, 0, 0)  # savepoint, select, release
@@ -220,7 +222,7 @@ def test_the_task_and_the_command_read_the_clock(forwarding, capsys):
         call_command("sweep_deadlines")
     out = capsys.readouterr().out
     assert "overdue: 2" in out and "escalation: 2" in out
-    assert Notification.objects.count() == 6
+    assert Notification.objects.exclude(kind=KIND_RECEIVED).count() == 6
 
 
 def test_next_notice_at_walks_the_marks_and_ends(forwarding):
@@ -271,3 +273,29 @@ def test_a_sweep_that_dies_midway_loses_and_doubles_nothing(people, agency_b, mo
     assert deadline_sweep(now=T + 25 * H, batch_size=1)["overdue"] == 4
     assert [len(keys(f)) for f in forwardings] == [4, 4, 4]
     assert deadline_sweep(now=T + 25 * H) == {"reminder": 0, "overdue": 0, "escalation": 0}
+
+
+def test_the_receiving_agency_is_told_at_once_and_once(forwarding, people, agency_b):
+    received = Notification.objects.filter(kind=KIND_RECEIVED).order_by("recipient__username")
+    assert [(n.recipient.username, n.key) for n in received] == [
+        ("pejabat_b", f"fwd:{forwarding.pk}:received"),
+        ("petugas_b", f"fwd:{forwarding.pk}:received"),
+    ]
+    code = forwarding.inquiry.tracking_code
+    assert received[0].title == (
+        f"Pertanyaan publik baru diteruskan kepada Anda: {code}, tanggapi paling lambat "
+        "03-03-2026 08:00 WIB"
+    )
+    assert received[0].created_at == T
+    # A re-routing tells the next agency, not again the previous one.
+    agency_c = AgencyFactory(name="Dinas Sosial", short_name="Dinsos", slug="dinsos")
+    UserFactory(username="petugas_c", agency=agency_c, roles=[Role.PETUGAS])
+    second = flow.forwarding_reroute(
+        inquiry=forwarding.inquiry, to_agency=agency_c, by=people["officer_b"], now=T + H
+    )
+    assert list(
+        Notification.objects.filter(
+            kind=KIND_RECEIVED, key__startswith=f"fwd:{second.pk}:"
+        ).values_list("recipient__username", flat=True)
+    ) == ["petugas_c"]
+    assert Notification.objects.filter(kind=KIND_RECEIVED).count() == 3
