@@ -190,8 +190,8 @@ def _claim_plan(now: dt.datetime) -> str:
         .select_related("inquiry", "from_agency", "to_agency")
         .order_by("next_notice_at", "pk")[:500]
     )
-    sql, params = queryset.query.get_compiler("default").as_sql()
     with transaction.atomic(), connection.cursor() as cursor:
+        sql, params = queryset.query.get_compiler("default").as_sql()
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql, params)
         return "\n".join(row[0] for row in cursor.fetchall())
 

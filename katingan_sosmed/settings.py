@@ -216,6 +216,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
+# For django.core.mail.backends.filebased.EmailBackend: one file per message.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -297,8 +299,11 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Short socket timeouts: with Redis down, a page that enqueues still
         # answers quickly; the database is the truth and a sweep catches up.
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
+        # A paused Redis accepts the connection and never answers: the read timeout,
+        # not the connect timeout, bounds the page. One publish retry on a fresh
+        # connection makes ~2 s at worst (inquiries/tests/test_deadline_processes.py).
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
         "visibility_timeout": 3600,
         "max_retries": 1,
     }

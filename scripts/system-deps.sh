@@ -2,7 +2,7 @@
 # Check (and, as root, install) the Debian packages the portal needs.
 #   scripts/system-deps.sh run    - what `make run` needs (venv, WeasyPrint's libraries, a font)
 #   scripts/system-deps.sh test   - the above plus what the test suite needs
-#                                   (chromium, poppler-utils, gettext)
+#                                   (chromium, poppler-utils, gettext, redis-server)
 set -euo pipefail
 purpose=${1:-run}
 
@@ -20,6 +20,7 @@ if [ "$purpose" = test ]; then
   need_pkg chromium
   need_pkg poppler-utils
   need_pkg gettext
+  need_pkg redis-server  # the fault tests start a private Redis to pause and kill
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0
