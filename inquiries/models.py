@@ -240,7 +240,7 @@ class Forwarding(models.Model):
         indexes = [
             models.Index(fields=["due_at"], condition=Q(status="open"), name="fwd_open_due_idx"),
             models.Index(
-                fields=["next_notice_at"],
+                fields=["next_notice_at", "id"],
                 condition=Q(status="open", next_notice_at__isnull=False),
                 name="fwd_open_notice_idx",
             ),

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.models import Notification
-from notifications.services import NoticeDraft, notifications_create_many
+from notifications.services import NoticeDraft, Written, notifications_create_many
 
 from .deadlines import agency_people
 from .models import Forwarding
@@ -21,7 +20,7 @@ from .models import Forwarding
 KIND_RECEIVED = "forwarding_received"
 
 
-def forwarding_received_notify(*, forwarding: Forwarding, now: datetime) -> list[Notification]:
+def forwarding_received_notify(*, forwarding: Forwarding, now: datetime) -> list[Written]:
     """Tell the active petugas and pejabat of the receiving agency, once per person."""
     people = agency_people(forwarding.to_agency_id, timezone.localdate(now))
     inquiry = forwarding.inquiry

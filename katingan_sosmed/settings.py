@@ -433,6 +433,9 @@ DEADLINE_REMINDER_HOURS = tuple(
 DEADLINE_SECOND_ESCALATION_HOURS = env.int("DEADLINE_SECOND_ESCALATION_HOURS", default=24)
 # Forwardings the deadline sweep claims and commits at a time.
 DEADLINE_SWEEP_BATCH_SIZE = env.int("DEADLINE_SWEEP_BATCH_SIZE", default=500)
+# Helper sweeps the minute's sweep starts when more is due than one batch (set it to
+# the worker processes available minus one).
+DEADLINE_SWEEP_HELPERS = env.int("DEADLINE_SWEEP_HELPERS", default=1)
 # A notice left in "sending" longer than this (its worker died after the claim) is
 # put back to "pending" by the periodic e-mail requeue.
 NOTIFICATION_STALE_CLAIM_MINUTES = env.int("NOTIFICATION_STALE_CLAIM_MINUTES", default=10)

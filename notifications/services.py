@@ -10,10 +10,11 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from .models import EmailStatus, Notification
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 5
 # E-mails per broker message when many notices are written at once (a sweep): one
 # publish per notice would cost more than writing the notices themselves.
-EMAIL_BATCH = 50
+EMAIL_BATCH = 250
 # A notice still pending this long after it was written has most likely lost its task
 # (broker down, queue emptied). Requeueing one whose retry is merely waiting is
 # harmless: the claim lets only one of the two tasks send.
@@ -69,27 +70,87 @@ class NoticeDraft:
     url: str = ""
 
 
-def notifications_create_many(
-    *, drafts: Sequence[NoticeDraft], now: datetime
-) -> list[Notification]:
+class Written(NamedTuple):
+    """A notice that :func:`notifications_create_many` wrote."""
+
+    pk: int
+    recipient_id: int
+    kind: str
+    email_status: str
+
+
+_INSERT_COLUMNS = (
+    "recipient_id",
+    "key",
+    "kind",
+    "title",
+    "body",
+    "url",
+    "created_at",
+    "email_status",
+    "email_attempts",
+    "last_error",
+)
+
+
+def notifications_create_many(*, drafts: Sequence[NoticeDraft], now: datetime) -> list[Written]:
     """Write every draft whose (recipient, key) is not written yet; return those written.
 
-    One query finds the existing ones and one INSERT writes the rest, inside the
-    caller's transaction. When a concurrent writer inserted one of them meanwhile
-    (the INSERT fails on the unique constraint), it falls back to one savepoint per
-    notice, so the others are still written and the duplicate is not. Side effect:
-    after commit, the e-mails are enqueued ``EMAIL_BATCH`` to a message.
+    Inside the caller's transaction. On PostgreSQL one ``INSERT … ON CONFLICT
+    (recipient_id, key) DO NOTHING RETURNING`` writes them all and skips any that a
+    concurrent writer inserted meanwhile; it is the hot path of the deadline sweep,
+    where the ORM's per-value preparation cost more than everything else together
+    (``docs/benchmarks.md``). Elsewhere (SQLite in development) one query finds the
+    existing ones, one ``bulk_create`` writes the rest, and on a unique violation it
+    falls back to one savepoint per notice. Side effect: after commit, the e-mails
+    are enqueued ``EMAIL_BATCH`` to a message.
     """
-    if not drafts:
-        return []
-    existing = set(
-        Notification.objects.filter(key__in={d.key for d in drafts}).values_list(
-            "recipient_id", "key"
-        )
-    )
     fresh: dict[tuple[int, str], NoticeDraft] = {}
     for draft in drafts:
         fresh.setdefault((draft.recipient.pk, draft.key), draft)
+    if not fresh:
+        return []
+    if connection.vendor == "postgresql":
+        written = _insert_skipping_conflicts(fresh.values(), now)
+    else:
+        written = _insert_new(fresh, now)
+    pending = [n.pk for n in written if n.email_status == EmailStatus.PENDING]
+    if pending:
+        transaction.on_commit(lambda: enqueue_emails(pending))
+    return written
+
+
+def _email_status(recipient) -> str:
+    return EmailStatus.PENDING if recipient.email else EmailStatus.SKIPPED
+
+
+def _insert_skipping_conflicts(drafts: Iterable[NoticeDraft], now: datetime) -> list[Written]:
+    from psycopg2.extras import execute_values
+
+    rows = [
+        (d.recipient.pk, d.key, d.kind, d.title[:200], d.body, d.url, now)
+        + (_email_status(d.recipient), 0, "")
+        for d in drafts
+    ]
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    columns = ", ".join(_INSERT_COLUMNS)
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES %s "  # noqa: S608 - names from our model
+        "ON CONFLICT (recipient_id, key) DO NOTHING "
+        "RETURNING id, recipient_id, kind, email_status"
+    )
+    with connection.cursor() as cursor:
+        returned = execute_values(cursor, sql, rows, page_size=1000, fetch=True)
+    return [Written(*row) for row in returned]
+
+
+def _insert_new(fresh: dict[tuple[int, str], NoticeDraft], now: datetime) -> list[Written]:
+    # Both columns of the unique index, so the lookup stays an index scan.
+    existing = set(
+        Notification.objects.filter(
+            recipient_id__in={pair[0] for pair in fresh}, key__in={pair[1] for pair in fresh}
+        ).values_list("recipient_id", "key")
+    )
     rows = [
         Notification(
             recipient=d.recipient,
@@ -99,30 +160,24 @@ def notifications_create_many(
             body=d.body,
             url=d.url,
             created_at=now,
-            email_status=EmailStatus.PENDING if d.recipient.email else EmailStatus.SKIPPED,
+            email_status=_email_status(d.recipient),
         )
         for pair, d in fresh.items()
         if pair not in existing
     ]
-    if not rows:
-        return []
     try:
         with transaction.atomic():
-            written = Notification.objects.bulk_create(rows)
+            saved = Notification.objects.bulk_create(rows)
     except IntegrityError:
-        written = []
+        saved = []
         for row in rows:
             try:
                 with transaction.atomic():
                     row.save(force_insert=True)
             except IntegrityError:
-                row.pk = None
                 continue
-            written.append(row)
-    pending = [n.pk for n in written if n.email_status == EmailStatus.PENDING]
-    if pending:
-        transaction.on_commit(lambda: enqueue_emails(pending))
-    return written
+            saved.append(row)
+    return [Written(n.pk, n.recipient_id, n.kind, n.email_status) for n in saved]
 
 
 def enqueue_emails(notification_ids: Iterable[int]) -> None:

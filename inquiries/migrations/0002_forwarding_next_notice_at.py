@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='forwarding',
-            index=models.Index(condition=models.Q(('next_notice_at__isnull', False), ('status', 'open')), fields=['next_notice_at'], name='fwd_open_notice_idx'),
+            index=models.Index(condition=models.Q(('next_notice_at__isnull', False), ('status', 'open')), fields=['next_notice_at', 'id'], name='fwd_open_notice_idx'),
         ),
         migrations.RunPython(sweep_open_forwardings_again, migrations.RunPython.noop),
     ]

@@ -230,6 +230,23 @@ def wait_for(condition, what: str) -> None:
         time.sleep(0.05)
 
 
+def settle(quiet: float = 2.0) -> None:
+    """Wait until no e-mail is being sent and the pending count holds for ``quiet`` s."""
+
+    def state():
+        rows = Notification.objects.values_list("email_status", flat=True)
+        return Counter(rows)
+
+    deadline = time.monotonic() + WAIT
+    last, since = state(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "the worker never went idle"
+        time.sleep(0.2)
+        now = state()
+        if now != last or now[EmailStatus.SENDING]:
+            last, since = now, time.monotonic()
+
+
 # --- The data ------------------------------------------------------------------------------
 
 
@@ -302,6 +319,13 @@ def test_a_worker_child_killed_mid_sweep_loses_and_doubles_nothing(
         # acks_late + reject_on_worker_lost: the sweep is redelivered to a new child,
         # which finishes the forwardings the dead one did not commit.
         wait_for(lambda: Notification.objects.count() == expected, "every notice")
+        # A child killed between a batch's commit and its after-commit enqueue leaves
+        # that batch's e-mails pending with no message: the periodic requeue (beat,
+        # every 5 minutes, for rows pending 10 minutes) is what sends them. Let the
+        # worker go idle, then run it as beat would.
+        settle()
+        with broker(private_redis.url):
+            notification_email_requeue(now=timezone.now() + dt.timedelta(minutes=11))
         wait_for(
             lambda: not Notification.objects.exclude(email_status=EmailStatus.SENT).exists(),
             "every e-mail",

@@ -203,14 +203,17 @@ def _sweep_after_forwarding(people, agency_b, n):
 
 @pytest.mark.parametrize("n", [5, 20])
 def test_queries_do_not_grow_per_forwarding(people, agency_b, n):
-    # The batch (locked), the working calendar, people of agency B (appointments,
-    # then roles), evaluators, the batch's next marks, existing notices; savepoints
-    # around them. Then one
-    # INSERT for all notices (SQLite splits it every ~60 rows).
+    # The batch (locked), the working calendar, agency names, people of agency B (appointments,
+    # then roles), evaluators, the batch's next marks; savepoints around them. Then
+    # the notices: on PostgreSQL one INSERT … ON CONFLICT DO NOTHING; elsewhere a
+    # lookup of the existing ones, a savepoint and INSERTs (SQLite splits them every
+    # ~60 rows).
     queries, inserts, notices = _sweep_after_forwarding(people, agency_b, n)
     assert notices == n * 4
-    assert queries == 11
-    assert inserts == (1 if connection.vendor == "postgresql" else -(-notices // 66))
+    if connection.vendor == "postgresql":
+        assert (queries, inserts) == (9, 1)
+    else:
+        assert (queries, inserts) == (12, -(-notices // 66))
     # A repeated sweep finds nothing due: one index probe, whatever n is.
     assert _sweep_queries(T + 25 * H) == (3, 0, 0)  # savepoint, select, release
 
@@ -299,3 +302,20 @@ def test_the_receiving_agency_is_told_at_once_and_once(forwarding, people, agenc
         ).values_list("recipient__username", flat=True)
     ) == ["petugas_c"]
     assert Notification.objects.filter(kind=KIND_RECEIVED).count() == 3
+
+
+def test_a_backlog_starts_one_helper_sweep_and_a_helper_starts_none(
+    people, agency_b, monkeypatch, settings
+):
+    settings.DEADLINE_SWEEP_BATCH_SIZE = 2
+    settings.DEADLINE_SWEEP_HELPERS = 1
+    for i in range(5):
+        inquiry = record(people["officer_a"].agency, people["officer_a"], n=i)
+        flow.inquiry_forward(inquiry=inquiry, to_agency=agency_b, by=people["officer_a"], now=T)
+    started = []
+    monkeypatch.setattr(sweep_deadlines, "apply_async", lambda **kw: started.append(kw))
+    with time_machine.travel(T + 25 * H, tick=False):
+        assert sweep_deadlines()["overdue"] == 10
+        assert started == [{"kwargs": {"helper": True}, "expires": 55}]
+        assert sweep_deadlines(helper=True) == {"reminder": 0, "overdue": 0, "escalation": 0}
+    assert len(started) == 1

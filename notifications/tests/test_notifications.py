@@ -448,3 +448,50 @@ def test_mark_all_read_marks_only_my_notices(client, pejabat_a, officer_a):
     assert Notification.objects.filter(pk__in=[n.pk for n in mine], read_at=None).count() == 0
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+# --- notifications_create_many --------------------------------------------------------
+
+
+def test_many_at_once_skip_the_written_and_enqueue_the_rest_after_commit(
+    pejabat_a, officer_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    from notifications.services import NoticeDraft, notifications_create_many
+    from notifications.tasks import send_notification_emails
+
+    batches: list[list[int]] = []
+    monkeypatch.setattr(send_notification_emails, "delay", batches.append)
+    no_mail = UserFactory(username="tanpa_surel_2", email="")
+    create(pejabat_a, key="fwd:1:overdue")  # written earlier
+
+    def draft(user, key):
+        return NoticeDraft(user, key, "deadline_overdue", f"Judul {key}", "Isi", "/p/1/")
+
+    drafts = [
+        draft(pejabat_a, "fwd:1:overdue"),  # exists: skipped
+        draft(officer_a, "fwd:1:overdue"),
+        draft(officer_a, "fwd:1:overdue"),  # twice in the same call: once
+        draft(no_mail, "fwd:1:overdue"),
+        draft(pejabat_a, "fwd:1:escalation:1"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        written = notifications_create_many(drafts=drafts, now=NOW)
+
+    assert sorted((w.recipient_id, w.email_status) for w in written) == sorted(
+        [
+            (officer_a.pk, EmailStatus.PENDING),
+            (no_mail.pk, EmailStatus.SKIPPED),
+            (pejabat_a.pk, EmailStatus.PENDING),
+        ]
+    )
+    assert Notification.objects.count() == 4
+    pending = {w.pk for w in written if w.email_status == EmailStatus.PENDING}
+    assert [set(b) for b in batches] == [pending]
+    stored = Notification.objects.get(recipient=officer_a)
+    assert (stored.title, stored.created_at, stored.email_attempts) == (
+        "Judul fwd:1:overdue",
+        NOW,
+        0,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_create_many(drafts=drafts, now=NOW) == []
