@@ -6,7 +6,12 @@ from accounts.tests.factories import PASSWORD
 
 from .conftest import PHONE, screenshot, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback, like every transactional test here: a plain flush re-creates
+# content types, which breaks the next serialized_rollback test on the same worker.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_sign_in_in_indonesian_on_desktop_and_phone(new_page, officer_a):

@@ -16,7 +16,9 @@ from health.tasks import beat_heartbeat
 from katingan_sosmed.celery import app
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: a plain transactional flush re-creates content types, which
+# breaks the next serialized_rollback test on the same xdist worker.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_worker_runs_the_heartbeat_task():
     assert not Heartbeat.objects.filter(name=BEAT).exists()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

@@ -116,20 +116,24 @@ def private_redis(tmp_path):
 def broker(url: str):
     """Point this process's Celery app at ``url`` for the duration.
 
-    The app caches its connection and producer pools, so they are dropped on the
-    way in and out (the tests check that the messages really reach ``url``).
+    The app caches its connection and producer pools (kombu keeps them in a global
+    registry per connection), so the app's references are dropped on the way in and
+    out; only the private broker's pool is closed, never the suite's (the tests check
+    that the messages really reach ``url``).
     """
     saved = app.conf.broker_url, app.conf.broker_write_url, app.conf.broker_read_url
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+
+    def drop_cached_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    drop_cached_pools()
     app.conf.broker_url, app.conf.broker_write_url, app.conf.broker_read_url = url, url, url
     try:
         yield
     finally:
-        app.pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
+        app.pool.force_close_all()  # the private broker's
+        drop_cached_pools()
         app.conf.broker_url, app.conf.broker_write_url, app.conf.broker_read_url = saved
 
 

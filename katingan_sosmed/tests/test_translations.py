@@ -57,6 +57,11 @@ def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
 
 
 def test_compiled_catalogue_matches_the_source():
-    po = {entry.msgid: entry.msgstr for entry in polib.pofile(str(PO_PATH)) if entry.translated()}
-    mo = {entry.msgid: entry.msgstr for entry in polib.mofile(str(MO_PATH))}
-    assert {k: v for k, v in po.items() if k} == {k: v for k, v in mo.items() if k}
+    # Keyed by context too: "Replied" is one string on the board and another elsewhere.
+    po = {
+        (entry.msgctxt, entry.msgid): entry.msgstr
+        for entry in polib.pofile(str(PO_PATH))
+        if entry.translated()
+    }
+    mo = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in polib.mofile(str(MO_PATH))}
+    assert {k: v for k, v in po.items() if k[1]} == {k: v for k, v in mo.items() if k[1]}
