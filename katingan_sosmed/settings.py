@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     # The portal's own apps; accounts is the ground floor the others stand on.
     "accounts",
     "inquiries",
+    "publications",
     "reports",
     "notifications",
     "audit",
