@@ -46,6 +46,19 @@ def _today() -> dt.date:
 # --- Scoping ------------------------------------------------------------------------
 
 
+class ReadOnlyAdminMixin:
+    """Viewable with the view permission; never added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdminMixin:
     """Narrow a ModelAdmin to the agency scope of the signed-in staff user.
 

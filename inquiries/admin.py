@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.access import scope_for
-from accounts.admin import ScopedAdminMixin
+from accounts.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from audit.services import audit_record, changed_fields
 from katingan_sosmed import clock
 
@@ -34,19 +34,6 @@ from .selectors import INQUIRY_LOOKUPS
 def _via_inquiry(agency_id: int) -> Q:
     """Rows of an inquiry forwarded to the agency (the inquiry scope, one hop away)."""
     return Q(inquiry__in=Forwarding.objects.filter(to_agency_id=agency_id).values("inquiry_id"))
-
-
-class ReadOnlyAdminMixin:
-    """Viewable with the view permission; never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ForwardingInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -47,3 +47,16 @@ def test_each_role_sees_its_posts(posts, cast, who, sees):
     names = {pk: name for name, pk in ((n, p.pk) for n, p in posts.items())}
     assert {names[p.pk] for p in posts_for(cast[who])} == sees
     assert all(p.status == PostStatus.PUBLISHED for p in posts_for(cast["evaluator"]))
+
+
+def test_the_admin_shows_posts_read_only_and_scoped(client, posts, administrator):
+    from django.urls import reverse
+
+    client.force_login(administrator)
+    listing = client.get(reverse("admin:publications_post_changelist"))
+    assert listing.status_code == 200
+    assert "Pengumuman banjir" in listing.content.decode()
+    change = client.get(reverse("admin:publications_post_change", args=[posts["draft"].pk]))
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.content.decode()
+    assert client.get(reverse("admin:publications_post_add")).status_code == 403
