@@ -140,3 +140,75 @@ class PostEvent(models.Model):
         if self.pk is not None:
             raise ValueError("post events are append-only")
         super().save(*args, **kwargs)
+
+
+class FigureSource(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    IMPORT = "import", _("Imported from the platform")
+
+
+class PostMetric(models.Model):
+    """A post's engagement as read on one day: comments, shares and forwards (reposts),
+    the figures Pasal 15 ayat (3) asks the annual report to count. One reading per
+    post and day; a later reading of the same day replaces it."""
+
+    post = models.ForeignKey(
+        Post, verbose_name=_("post"), on_delete=models.CASCADE, related_name="metrics"
+    )
+    read_on = models.DateField(_("read on"))
+    comments = models.PositiveIntegerField(_("comments"), default=0)
+    shares = models.PositiveIntegerField(_("shares"), default=0)
+    forwards = models.PositiveIntegerField(_("forwards (reposts)"), default=0)
+    source = models.CharField(_("source"), max_length=10, choices=FigureSource)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("post figures")
+        verbose_name_plural = _("post figures")
+        ordering = ["post", "read_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "read_on"], name="publications_one_reading")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.read_on}"
+
+
+class AudienceSnapshot(models.Model):
+    """An account's audience (followers or subscribers) on one day."""
+
+    account = models.ForeignKey(
+        OfficialAccount,
+        verbose_name=_("official account"),
+        on_delete=models.CASCADE,
+        related_name="audience",
+    )
+    taken_on = models.DateField(_("taken on"))
+    followers = models.PositiveIntegerField(_("followers or subscribers"))
+    source = models.CharField(_("source"), max_length=10, choices=FigureSource)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("audience snapshot")
+        verbose_name_plural = _("audience snapshots")
+        ordering = ["account", "taken_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "taken_on"], name="publications_one_snapshot_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.taken_on}: {self.followers}"

@@ -8,10 +8,11 @@ to approved. Each step locks the post, checks its state and who acts, writes one
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
@@ -19,7 +20,15 @@ from accounts.models import AccountStatus, AccountType, OfficialAccount, User
 from accounts.roles import Role
 from audit.services import audit_record
 
-from .models import Post, PostEvent, PostStatus, PublicationPolicy
+from .models import (
+    AudienceSnapshot,
+    FigureSource,
+    Post,
+    PostEvent,
+    PostMetric,
+    PostStatus,
+    PublicationPolicy,
+)
 
 S = PostStatus
 
@@ -194,3 +203,83 @@ def _event(post: Post, by: User, now: datetime, action: str, before: str, to: st
         note=note,
         now=now,
     )
+
+
+def post_metric_record(
+    *,
+    post: Post,
+    read_on: date,
+    comments: int,
+    shares: int,
+    forwards: int,
+    by: User,
+    now: datetime,
+    source: str = FigureSource.MANUAL,
+) -> PostMetric:
+    """Record a published post's figures as read on ``read_on`` (replacing that day's)."""
+    _require_agency_writer(by, post.agency_id)
+    if post.status != S.PUBLISHED:
+        raise PostError(_("Figures are recorded for published posts only."))
+    if read_on < timezone.localdate(post.published_at) or read_on > timezone.localdate(now):
+        raise PostError(_("The figures must be read between publication and today."))
+    if min(comments, shares, forwards) < 0:
+        raise PostError(_("Figures cannot be negative."))
+    with transaction.atomic():
+        metric, _created = PostMetric.objects.update_or_create(
+            post=post,
+            read_on=read_on,
+            defaults={
+                "comments": comments,
+                "shares": shares,
+                "forwards": forwards,
+                "source": source,
+                "recorded_by": by,
+                "recorded_at": now,
+            },
+        )
+        audit_record(
+            actor=by,
+            action="post_metric_record",
+            obj=metric,
+            agency_id=post.agency_id,
+            changes={"comments": comments, "shares": shares, "forwards": forwards},
+            now=now,
+        )
+    return metric
+
+
+def audience_record(
+    *,
+    account: OfficialAccount,
+    taken_on: date,
+    followers: int,
+    by: User,
+    now: datetime,
+    source: str = FigureSource.MANUAL,
+) -> AudienceSnapshot:
+    """Record an account's audience on ``taken_on`` (replacing that day's)."""
+    _require_agency_writer(by, account.agency_id)
+    if taken_on > timezone.localdate(now):
+        raise PostError(_("An audience figure cannot be dated in the future."))
+    if followers < 0:
+        raise PostError(_("Figures cannot be negative."))
+    with transaction.atomic():
+        snapshot, _created = AudienceSnapshot.objects.update_or_create(
+            account=account,
+            taken_on=taken_on,
+            defaults={
+                "followers": followers,
+                "source": source,
+                "recorded_by": by,
+                "recorded_at": now,
+            },
+        )
+        audit_record(
+            actor=by,
+            action="audience_record",
+            obj=snapshot,
+            agency_id=account.agency_id,
+            changes={"followers": followers},
+            now=now,
+        )
+    return snapshot
