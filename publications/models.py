@@ -147,7 +147,23 @@ class FigureSource(models.TextChoices):
     IMPORT = "import", _("Imported from the platform")
 
 
-class PostMetric(models.Model):
+class RecordedFigure(models.Model):
+    """Where a figure came from, and who recorded it when."""
+
+    source = models.CharField(_("source"), max_length=10, choices=FigureSource)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        abstract = True
+
+
+class PostMetric(RecordedFigure):
     """A post's engagement as read on one day: comments, shares and forwards (reposts),
     the figures Pasal 15 ayat (3) asks the annual report to count. One reading per
     post and day; a later reading of the same day replaces it."""
@@ -159,14 +175,6 @@ class PostMetric(models.Model):
     comments = models.PositiveIntegerField(_("comments"), default=0)
     shares = models.PositiveIntegerField(_("shares"), default=0)
     forwards = models.PositiveIntegerField(_("forwards (reposts)"), default=0)
-    source = models.CharField(_("source"), max_length=10, choices=FigureSource)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
         verbose_name = _("post figures")
@@ -180,7 +188,7 @@ class PostMetric(models.Model):
         return f"{self.post_id} {self.read_on}"
 
 
-class AudienceSnapshot(models.Model):
+class AudienceSnapshot(RecordedFigure):
     """An account's audience (followers or subscribers) on one day."""
 
     account = models.ForeignKey(
@@ -191,14 +199,6 @@ class AudienceSnapshot(models.Model):
     )
     taken_on = models.DateField(_("taken on"))
     followers = models.PositiveIntegerField(_("followers or subscribers"))
-    source = models.CharField(_("source"), max_length=10, choices=FigureSource)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
         verbose_name = _("audience snapshot")
