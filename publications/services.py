@@ -109,6 +109,38 @@ def post_draft(
     return post
 
 
+def post_edit(
+    *,
+    post: Post,
+    by: User,
+    now: datetime,
+    text: str,
+    category: str,
+    tags: Iterable[str] = (),
+    media_type: str = "text",
+    planned_at: datetime | None = None,
+) -> Post:
+    """Change a draft or a returned post; an approved or published one is not edited
+    (its approval would no longer be of what goes out)."""
+    text = text.strip()
+    if not text:
+        raise PostError(_("A post needs a text."))
+    with transaction.atomic():
+        locked = _locked(post, by, allowed=(S.DRAFT, S.RETURNED), action=_("edit"))
+        check_length(locked.account, text)
+        locked.text = text
+        locked.category = category
+        locked.tags = normalise_tags(tags)
+        locked.media_type = media_type
+        locked.planned_at = planned_at
+        locked.version += 1
+        locked.save(
+            update_fields=["text", "category", "tags", "media_type", "planned_at", "version"]
+        )
+        _event(locked, by, now, "edit", locked.status, locked.status)
+    return locked
+
+
 def post_submit(*, post: Post, by: User, now: datetime) -> Post:
     """Send a draft (or a returned post) for approval; without approval, approve it."""
     with transaction.atomic():

@@ -165,3 +165,40 @@ def test_post_events_are_append_only(account, officer_a):
     event = PostEvent.objects.get(post=draft(account, officer_a))
     with pytest.raises(ValueError):
         event.save()
+
+
+def test_a_returned_post_is_edited_and_an_approved_one_is_not(microblog, officer_a, pejabat_a):
+    from publications.services import post_edit
+
+    post = draft(microblog, officer_a, text="Jadwal vaksin")
+    post_submit(post=post, by=officer_a, now=NOW)
+    post_return(post=post, by=pejabat_a, note="Sebutkan tempatnya.", now=NOW + M)
+    edited = post_edit(
+        post=post,
+        by=officer_a,
+        now=NOW + 2 * M,
+        text="Jadwal vaksin di Puskesmas Kasongan",
+        category=PostCategory.CURRENT_ISSUE,
+        tags=["#Vaksin"],
+    )
+    assert (edited.text, edited.category, edited.tags, edited.status) == (
+        "Jadwal vaksin di Puskesmas Kasongan",
+        PostCategory.CURRENT_ISSUE,
+        ["#Vaksin"],
+        PostStatus.RETURNED,
+    )
+    with pytest.raises(PostError):  # still the microblog limit
+        post_edit(post=post, by=officer_a, now=NOW, text="x" * 141, category="kegiatan")
+    post_submit(post=post, by=officer_a, now=NOW + 3 * M)
+    post_approve(post=post, by=pejabat_a, now=NOW + 4 * M)
+    with pytest.raises(PostError):
+        post_edit(post=post, by=officer_a, now=NOW, text="Lain", category="kegiatan")
+    assert Post.objects.get(pk=post.pk).text == "Jadwal vaksin di Puskesmas Kasongan"
+    assert list(post.events.values_list("action", flat=True)) == [
+        "draft",
+        "submit",
+        "return",
+        "edit",
+        "submit",
+        "approve",
+    ]
