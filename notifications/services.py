@@ -49,7 +49,7 @@ def notification_create(
                 body=body,
                 url=url,
                 created_at=now,
-                email_status=EmailStatus.PENDING if recipient.email else EmailStatus.SKIPPED,
+                email_status=_email_status(recipient),
             )
     except IntegrityError:
         return None

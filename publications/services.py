@@ -56,6 +56,15 @@ def normalise_tags(tags: Iterable[str]) -> list[str]:
     return result
 
 
+def clean_text(account: OfficialAccount, text: str) -> str:
+    """The post's text without surrounding space; refused when empty or too long."""
+    text = text.strip()
+    if not text:
+        raise PostError(_("A post needs a text."))
+    check_length(account, text)
+    return text
+
+
 def check_length(account: OfficialAccount, text: str) -> None:
     """Lampiran A: a microblog message has at most ``MICROBLOG_MAX_CHARS`` characters."""
     limit = settings.MICROBLOG_MAX_CHARS
@@ -89,10 +98,7 @@ def post_draft(
     _require_agency_writer(by, account.agency_id)
     if account.status != AccountStatus.ACTIVE:
         raise PostError(_("Posts can only be written for an active official account."))
-    text = text.strip()
-    if not text:
-        raise PostError(_("A post needs a text."))
-    check_length(account, text)
+    text = clean_text(account, text)
     with transaction.atomic():
         post = Post.objects.create(
             agency_id=account.agency_id,
@@ -122,13 +128,9 @@ def post_edit(
 ) -> Post:
     """Change a draft or a returned post; an approved or published one is not edited
     (its approval would no longer be of what goes out)."""
-    text = text.strip()
-    if not text:
-        raise PostError(_("A post needs a text."))
     with transaction.atomic():
         locked = _locked(post, by, allowed=(S.DRAFT, S.RETURNED), action=_("edit"))
-        check_length(locked.account, text)
-        locked.text = text
+        locked.text = clean_text(locked.account, text)
         locked.category = category
         locked.tags = normalise_tags(tags)
         locked.media_type = media_type
