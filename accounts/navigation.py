@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Official accounts"), "accounts:account_list"),
     NavItem(_("Inquiries"), "inquiries:inbox"),
     NavItem(_("Deadlines"), "inquiries:deadline_board"),
+    NavItem(_("Publications"), "publications:post_list"),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

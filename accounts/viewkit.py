@@ -90,3 +90,13 @@ def agency_for_create(request: HttpRequest) -> Agency | None:
 def choose_agency(request: HttpRequest, *, title: str) -> HttpResponse:
     agencies = visible_agencies(request.user).filter(is_active=True)
     return render(request, "accounts/agency_choose.html", {"title": title, "agencies": agencies})
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text

@@ -58,6 +58,7 @@ from .selectors import compliance_for
 from .viewkit import (
     agency_for_create,
     choose_agency,
+    csv_cell,
     filtered,
     safe_next,
     style_form,
@@ -616,14 +617,6 @@ def sop_file(request: HttpRequest, pk: int) -> FileResponse:
 
 # --- Export ---------------------------------------------------------------------------
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
 
 @login_required
 @require_GET
@@ -672,7 +665,7 @@ def registry_export(request: HttpRequest) -> HttpResponse:
             for account in agency.accounts.all()
         ] or [[agency.name, "", "", "", "", "", "", ""]]
         for row in rows:
-            writer.writerow([_csv_cell(cell) for cell in row])
+            writer.writerow([csv_cell(cell) for cell in row])
     return response
 
 

@@ -23,6 +23,11 @@ def _forwarded_to(agency_id: int) -> Q:
 INQUIRY_LOOKUPS = ("agency", _forwarded_to)
 
 
+def handled_by(agency_id: int) -> Q:
+    """The inquiries one agency handled: received, or was forwarded."""
+    return Q(agency_id=agency_id) | _forwarded_to(agency_id)
+
+
 def inquiries_for(user: User) -> QuerySet[Inquiry]:
     """Every inquiry ``user`` may read."""
     return scoped(Inquiry.objects.all(), user, lookups=INQUIRY_LOOKUPS)

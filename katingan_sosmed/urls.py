@@ -15,6 +15,7 @@ urlpatterns = [
     # Before any other "pertanyaan/" include, so no pattern there can capture it.
     path("pertanyaan/token-api/", include("inquiries.token_urls")),
     path("pertanyaan/", include("inquiries.urls")),
+    path("publikasi/", include("publications.urls")),
     path("lacak/", include("inquiries.public_urls")),
     path("api/", include("inquiries.api.urls")),
     path("bahasa/", set_language, name="set_language"),

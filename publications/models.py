@@ -133,6 +133,16 @@ class PostEvent(models.Model):
         verbose_name_plural = _("post events")
         ordering = ["at", "pk"]
 
+    ACTION_LABELS = {
+        "draft": _("Draft written"),
+        "edit": _("Edited"),
+        "submit": _("Sent on"),
+        "approve": _("Approved"),
+        "return": _("Returned for changes"),
+        "publish": _("Recorded as published"),
+        "import": _("Imported from the platform's export"),
+    }
+
     def __str__(self) -> str:
         return f"{self.post_id} {self.action}"
 
@@ -140,6 +150,14 @@ class PostEvent(models.Model):
         if self.pk is not None:
             raise ValueError("post events are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def to_status_label(self) -> str:
+        return PostStatus(self.to_status).label if self.to_status in PostStatus.values else ""
 
 
 class FigureSource(models.TextChoices):
@@ -212,3 +230,60 @@ class AudienceSnapshot(RecordedFigure):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.taken_on}: {self.followers}"
+
+
+class RecommendationStatus(models.TextChoices):
+    OPEN = "open", _("Follow-up planned")
+    IN_PROGRESS = "in_progress", _("Follow-up under way")
+    DONE = "done", _("Followed up")
+
+
+class Recommendation(models.Model):
+    """A rekomendasi tindak lanjut (Pasal 8 huruf h–j): what the agency will do about
+    what the public said, recorded by its pejabat.
+
+    It is linked to the inquiries behind it and to the posts that disseminated the
+    follow-up; the annual report (Pasal 15 ayat (3) huruf h) lists these.
+    """
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="recommendations"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("recommendation"))
+    follow_up = models.TextField(_("follow-up plan"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=RecommendationStatus,
+        default=RecommendationStatus.OPEN,
+    )
+    inquiries = models.ManyToManyField(
+        "inquiries.Inquiry",
+        verbose_name=_("inquiries behind it"),
+        blank=True,
+        related_name="recommendations",
+    )
+    posts = models.ManyToManyField(
+        Post,
+        verbose_name=_("posts that disseminated the follow-up"),
+        blank=True,
+        related_name="recommendations",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"))
+    updated_at = models.DateTimeField(_("last change"))
+
+    class Meta:
+        verbose_name = _("recommendation for follow-up")
+        verbose_name_plural = _("recommendations for follow-up")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "created_at"], name="rec_agency_idx")]
+
+    def __str__(self) -> str:
+        return self.title

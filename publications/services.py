@@ -19,6 +19,8 @@ from accounts.access import scope_for
 from accounts.models import AccountStatus, AccountType, OfficialAccount, User
 from accounts.roles import Role
 from audit.services import audit_record
+from inquiries.models import Inquiry
+from inquiries.selectors import handled_by
 
 from .models import (
     AudienceSnapshot,
@@ -28,6 +30,8 @@ from .models import (
     PostMetric,
     PostStatus,
     PublicationPolicy,
+    Recommendation,
+    RecommendationStatus,
 )
 
 S = PostStatus
@@ -317,3 +321,72 @@ def audience_record(
             now=now,
         )
     return snapshot
+
+
+# --- Recommendations (Pasal 8 huruf h–j) ------------------------------------------------
+
+
+def recommendation_save(
+    *,
+    agency_id: int,
+    by: User,
+    now: datetime,
+    title: str,
+    body: str,
+    follow_up: str = "",
+    status: str = RecommendationStatus.OPEN,
+    inquiries: Iterable[Inquiry] = (),
+    posts: Iterable[Post] = (),
+    recommendation: Recommendation | None = None,
+) -> Recommendation:
+    """Record (or change) a recommendation for follow-up of the agency's pejabat.
+
+    The inquiries behind it must be ones the agency handled (received or was forwarded),
+    the posts the agency's own published posts: a recommendation cannot point into
+    another agency's work.
+    """
+    _require_agency_writer(by, agency_id)
+    _require_pejabat(by)
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise PostError(_("A recommendation needs a title and its text."))
+    inquiries, posts = list(inquiries), list(posts)
+    handled = set(
+        Inquiry.objects.filter(handled_by(agency_id), pk__in=[i.pk for i in inquiries]).values_list(
+            "pk", flat=True
+        )
+    )
+    if any(inquiry.pk not in handled for inquiry in inquiries):
+        raise PostError(_("Only inquiries this agency received or was forwarded can be linked."))
+    if any(post.agency_id != agency_id or post.status != S.PUBLISHED for post in posts):
+        raise PostError(_("Only the agency's own published posts can be linked."))
+    with transaction.atomic():
+        if recommendation is None:
+            recommendation = Recommendation(agency_id=agency_id, created_by=by, created_at=now)
+            action = "recommendation_create"
+        else:
+            recommendation = Recommendation.objects.select_for_update().get(
+                pk=recommendation.pk, agency_id=agency_id
+            )
+            action = "recommendation_edit"
+        recommendation.title = title
+        recommendation.body = body
+        recommendation.follow_up = follow_up.strip()
+        recommendation.status = status
+        recommendation.updated_at = now
+        recommendation.save()
+        recommendation.inquiries.set(inquiries)
+        recommendation.posts.set(posts)
+        audit_record(
+            actor=by,
+            action=action,
+            obj=recommendation,
+            agency_id=agency_id,
+            changes={
+                "status": status,
+                "inquiries": sorted(i.pk for i in inquiries),
+                "posts": sorted(p.pk for p in posts),
+            },
+            now=now,
+        )
+    return recommendation
