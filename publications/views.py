@@ -15,7 +15,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -70,6 +70,12 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.make_aware(value)
 
 
+def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """Render a publications page; the section navigation needs to know whether the
+    user may write (the import entry)."""
+    return render(request, template, {"can_write": scope_for(request.user).can_write, **context})
+
+
 def _is_approver(user) -> bool:
     return bool(user.roles & {Role.PEJABAT, Role.ADMINISTRATOR})
 
@@ -110,15 +116,20 @@ def _local(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def _work_first(posts):
+    """Posts not yet out (the work at hand) first, then the latest published."""
+    return posts.order_by(F("published_at").desc(nulls_first=True), "-created_at", "-pk")
+
+
 # --- Posts ----------------------------------------------------------------------------
 
 
 @login_required
 @require_GET
 def post_list(request: HttpRequest) -> HttpResponse:
-    queryset = latest_figures(posts_for(request.user))
+    queryset = _work_first(latest_figures(posts_for(request.user)))
     filterset, page = filtered(request, PostFilter, queryset, today=_today())
-    return render(
+    return _page(
         request,
         "publications/post_list.html",
         {
@@ -133,7 +144,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def post_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered post list as CSV, every row (not one page), with the latest figures."""
-    queryset = latest_figures(posts_for(request.user))
+    queryset = _work_first(latest_figures(posts_for(request.user)))
     filterset = PostFilter(request.GET or None, queryset, request=request, today=_today())
     posts = filterset.qs.select_related("account", "agency")
     header = [
@@ -203,7 +214,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("publications:post_detail", post.pk)
-    return render(
+    return _page(
         request,
         "publications/post_form.html",
         {
@@ -239,7 +250,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The post was saved."))
             return redirect("publications:post_detail", post.pk)
-    return render(
+    return _page(
         request,
         "publications/post_form.html",
         {
@@ -261,7 +272,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_write = scope_for(request.user).may_write_agency(post.agency_id)
     status = post.status
     today = _today()
-    return render(
+    return _page(
         request,
         "publications/post_detail.html",
         {
@@ -431,7 +442,7 @@ def post_calendar(request: HttpRequest) -> HttpResponse:
         for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
     ]
     previous = (month - dt.timedelta(days=1)).replace(day=1)
-    return render(
+    return _page(
         request,
         "publications/calendar.html",
         {
@@ -509,7 +520,7 @@ def post_import(request: HttpRequest) -> HttpResponse:
                     return redirect(
                         reverse("publications:post_list") + f"?akun={data['account'].pk}"
                     )
-    return render(
+    return _page(
         request,
         "publications/import.html",
         {
@@ -556,7 +567,7 @@ def audience_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, snapshots)
     latest_ids = [agency.pk] if agency else ([scope.agency_id] if not scope.all_agencies else None)
     current = figures.audience(on=today, agency_ids=latest_ids)
-    return render(
+    return _page(
         request,
         "publications/audience_list.html",
         {
@@ -652,7 +663,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     recommendations = recommendations.annotate(
         inquiry_count=Count("inquiries", distinct=True), post_count=Count("posts", distinct=True)
     ).order_by("-created_at", "-pk")
-    return render(
+    return _page(
         request,
         "publications/feedback.html",
         {
@@ -693,7 +704,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     approver = _is_approver(request.user)
     for recommendation in page:
         recommendation.can_edit = approver and scope.may_write_agency(recommendation.agency_id)
-    return render(
+    return _page(
         request,
         "publications/recommendation_list.html",
         {
