@@ -241,7 +241,11 @@ def test_demo_logins_reach_the_portal_and_only_one_meets_the_ethics_page_first(c
 
 
 def test_seed_demo_runs_each_apps_seeder_in_installed_apps_order():
-    assert [label for label, _seed in seed_demo.demo_seeders()] == ["accounts", "inquiries"]
+    assert [label for label, _seed in seed_demo.demo_seeders()] == [
+        "accounts",
+        "inquiries",
+        "publications",
+    ]
     # accounts does not know the apps built on it: it finds them.
     tree = ast.parse(inspect.getsource(seed_demo))
     imported = {

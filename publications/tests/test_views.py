@@ -549,3 +549,20 @@ def test_a_draft_cannot_be_linked_to_a_recommendation(pub, pejabat_a):
             body="Y",
             posts=[pub.draft],
         )
+
+
+def test_the_demo_data_shows_every_step_and_links_a_recommendation(db):
+    from accounts import demo as accounts_demo
+    from inquiries import demo as inquiries_demo
+    from publications import demo
+
+    accounts_demo.seed(now=NOW)
+    inquiries_demo.seed(now=NOW)
+    first = demo.seed(now=NOW)
+    assert first["posts"] > 100
+    assert set(Post.objects.values_list("status", flat=True)) == set(PostStatus.values)
+    assert set(Post.objects.values_list("category", flat=True)) == set(PostCategory.values)
+    recommendation = Recommendation.objects.first()
+    assert recommendation.inquiries.exists() and recommendation.posts.exists()
+    # Idempotent: a second run adds nothing.
+    assert sum(demo.seed(now=NOW).values()) == 0
