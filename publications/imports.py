@@ -910,9 +910,12 @@ def _existing_posts(account: OfficialAccount, ids: list[str]) -> dict[str, Post]
     step = (connection.features.max_query_params or 10_000) - 10
     found: dict[str, Post] = {}
     for start in range(0, len(ids), step):
+        # The excluded "" is the condition of the partial unique index on (account,
+        # platform_post_id): stated, PostgreSQL uses that index for a long id list.
         posts = (
             Post.objects.select_for_update()
             .filter(account=account, platform_post_id__in=ids[start : start + step])
+            .exclude(platform_post_id="")
             .only("platform_post_id", "status", "version", *_UPDATABLE)
             .order_by()
         )
@@ -958,9 +961,7 @@ def _write_chunk(
     ]
     if changed:
         fields = sorted({name for _post, names in changed for name in names})
-        Post.objects.bulk_update(
-            [post for post, _names in changed], [*fields, "version"], batch_size=BATCH_SIZE
-        )
+        _update_posts([post for post, _names in changed], [*fields, "version"])
         events += [
             PostEvent(
                 post=post,
@@ -1001,6 +1002,38 @@ def _write_chunk(
         "unchanged": len(rows) - len(new_posts) - len(changed),
         "metrics": len(metrics),
     }
+
+
+def _update_posts(posts: list[Post], fields: list[str]) -> None:
+    """Write ``fields`` of ``posts``: ``bulk_update`` on any database, and on PostgreSQL
+    one ``UPDATE … FROM unnest(…)`` per batch instead. Django's bulk_update builds a
+    ``CASE WHEN id = … THEN …`` per field and row, which costs about 0.6 ms a row in
+    Python alone (a minute for 100,000 changed posts); the arrays cost a few µs."""
+    if connection.vendor != "postgresql":
+        Post.objects.bulk_update(posts, fields, batch_size=BATCH_SIZE)
+        return
+    model_fields = [Post._meta.get_field(name) for name in ["id", *fields]]
+    columns = [connection.ops.quote_name(field.column) for field in model_fields]
+    types = [field.db_type(connection).split("(")[0] for field in model_fields]
+    assignments = ", ".join(f"{column} = v.{column}" for column in columns[1:])
+    sql = (
+        f"UPDATE {connection.ops.quote_name(Post._meta.db_table)} AS p SET {assignments} "  # noqa: S608 (names from the model)
+        f"FROM unnest({', '.join(f'%s::{t}[]' for t in types)}) AS v({', '.join(columns)}) "
+        f"WHERE p.{columns[0]} = v.{columns[0]}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(posts), BATCH_SIZE):
+            batch = posts[start : start + BATCH_SIZE]
+            cursor.execute(
+                sql,
+                [
+                    [
+                        field.get_db_prep_save(getattr(post, field.attname), connection)
+                        for post in batch
+                    ]
+                    for field in model_fields
+                ],
+            )
 
 
 def _apply(post: Post, row: CleanRow) -> list[str]:

@@ -390,3 +390,27 @@ def recommendation_save(
             now=now,
         )
     return recommendation
+
+
+def publication_policy_set(
+    *, agency_id: int, requires: bool, by: User, now: datetime
+) -> PublicationPolicy:
+    """The agency's pejabat (or an administrator) decides whether posts need approval."""
+    _require_agency_writer(by, agency_id)
+    _require_pejabat(by)
+    with transaction.atomic():
+        policy, _created = PublicationPolicy.objects.select_for_update().get_or_create(
+            agency_id=agency_id, defaults={"requires_approval": requires}
+        )
+        before = policy.requires_approval if not _created else None
+        policy.requires_approval = requires
+        policy.save(update_fields=["requires_approval"])
+        audit_record(
+            actor=by,
+            action="publication_policy_set",
+            obj=policy,
+            agency_id=agency_id,
+            changes={"requires_approval": [before, requires]},
+            now=now,
+        )
+    return policy

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/kembalikan/", views.post_return, name="post_return"),
     path("<int:pk>/terbitkan/", views.post_publish, name="post_publish"),
     path("<int:pk>/angka/", views.post_metric, name="post_metric"),
+    path("pengaturan/", views.policy, name="policy"),
     path("audiens/", views.audience_list, name="audience_list"),
     path("audiens/baru/", views.audience_create, name="audience_create"),
     path("umpan-balik/", views.feedback, name="feedback"),

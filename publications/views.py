@@ -390,6 +390,34 @@ def post_metric(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, run, _("The figures were saved."))
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    """Whether the agency's posts need its pejabat's approval (Pasal 3 and 12)."""
+    agency = agency_for_create(request)
+    if agency is None:
+        return choose_agency(request, title=_("Approval of posts"))
+    requires = services.requires_approval(agency.pk)
+    if request.method == "POST":
+        try:
+            services.publication_policy_set(
+                agency_id=agency.pk,
+                requires=request.POST.get("requires_approval") == "yes",
+                by=request.user,
+                now=clock.now(),
+            )
+        except services.PostError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The setting was saved."))
+        return redirect(reverse("publications:policy") + f"?instansi={agency.slug}")
+    return _page(
+        request,
+        "publications/policy.html",
+        {"agency": agency, "requires": requires, "may_change": _is_approver(request.user)},
+    )
+
+
 # --- Month calendar -------------------------------------------------------------------
 
 

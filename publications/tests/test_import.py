@@ -15,9 +15,9 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from accounts.models import AccountStatus, AccountType, Platform
+from accounts.models import AccountStatus, AccountType, Platform, User
 from accounts.tests.factories import OfficialAccountFactory
 from audit.models import AuditEvent
 from publications import imports
@@ -157,9 +157,9 @@ def test_the_template_sample_imports_every_row(instagram, officer_a):
     assert not PostMetric.objects.filter(post=posts["C9lQ7vbXs2K"]).exists()
 
     events = PostEvent.objects.filter(post__account=instagram)
-    assert sorted(events.values_list("action", "from_status", "to_status").distinct()) == [
+    assert set(events.values_list("action", "from_status", "to_status")) == {
         ("import", "", "published")
-    ]
+    }
     assert events.count() == 7
     audit = AuditEvent.objects.get(action="post_import")
     assert audit.changes["sha256"] == imports.parse(sample("template.csv")).digest
@@ -332,7 +332,7 @@ def test_a_changed_file_updates_posts_and_that_days_figures(instagram, officer_a
         "import",
         "published",
         "published",
-        "tags, text",
+        "text, tags",
     )
 
 
@@ -375,11 +375,11 @@ def _template_with(row: int, column: str, value: str) -> bytes:
     ("row", "column", "value"),
     [
         (3, "published_at", "28 November 2026"),
-        (4, "published_at", "2026-12-01 10:01"),  # a minute after NOW: in the future
+        (6, "published_at", "2026-12-01 10:01"),  # a minute after NOW: in the future
         (5, "comments", "-3"),
         (6, "shares", "banyak"),
         (2, "forwards", "2,5"),
-        (7, "shares", ""),  # one figure empty, the others given
+        (2, "shares", ""),  # one figure empty, the others given
         (3, "read_on", "2026-11-20"),  # before the post was published
         (4, "read_on", "2026-12-02"),  # after today
         (8, "category", "hiburan"),
@@ -411,11 +411,11 @@ def test_every_error_of_the_file_is_reported(instagram):
     rows = template_rows()
     rows[2][1] = "kemarin"
     rows[2][7] = "-1"
-    rows[6][8] = "x"
+    rows[7][8] = "x"
     assert error_cells(to_csv(rows), instagram) == [
         (3, "published_at"),
         (3, "comments"),
-        (7, "shares"),
+        (8, "shares"),
     ]
 
 
@@ -446,23 +446,32 @@ def test_a_row_with_more_cells_than_the_header_is_refused(instagram):
     assert error_cells(to_csv(rows), instagram) == [(4, "")]
 
 
+def _without_column(name: str) -> bytes:
+    rows = template_rows()
+    index = rows[0].index(name)
+    return to_csv([row[:index] + row[index + 1 :] for row in rows])
+
+
+CP1252 = "platform_post_id,published_at,url,text\nA,2026-11-01 08:00,https://x.test/1,caf\u00e9\n"
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
         # A required column missing: the closest layout and what it lacks are named.
-        (to_csv([[c for c in row if c != "url"] for row in [template_rows()[0]]]), "url"),
-        (b"nama,alamat,telepon\nBudi,Kasongan,0812\n", "template"),
-        (
-            "platform_post_id,published_at,url,text\nA,2026-11-01 08:00,https://x.test/1,"
-            "Kegiatan caf\u00e9\n".encode("cp1252"),
-            "UTF-8",
-        ),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "UTF-8"),
-        (b"\xef\xbb\xbf\r\n\r\n", ""),
-        (to_csv(template_rows()[:1]), ""),
+        (_without_column("url"), "url"),
+        (_without_column("published_at"), "published_at"),
+        (b"nama,alamat,telepon\nBudi,Kasongan,0812\n", None),  # no known layout
+        # Not UTF-8: the message gives the position of the first unreadable byte.
+        (CP1252.encode("cp1252"), str(CP1252.encode("cp1252").index(b"\xe9"))),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "0"),
+        (b"\xff\xfe\x00\xd8", None),  # a UTF-16 mark, then no valid text
+        (b"platform_post_id\x00,url\n", None),
+        (b"\xef\xbb\xbf\r\n\r\n", None),
+        (to_csv(template_rows()[:1]), None),  # a header and no rows
     ],
 )
-def test_an_unreadable_file_is_refused_as_a_whole(instagram, data, expected):
+def test_an_unreadable_file_is_refused_as_a_whole(instagram, officer_a, data, expected):
     with pytest.raises(ImportFileError, match=expected):
         imports.parse(data)
     assert nothing_written()
@@ -478,8 +487,9 @@ def test_the_limits_are_parameters():
 
 
 def test_a_file_of_another_platform_is_refused(x_account):
-    with pytest.raises(ImportFileError, match="Meta Business Suite"):
+    with pytest.raises(ImportFileError):
         check(sample("meta_business_suite.csv"), x_account)
+    assert check(sample("x_analytics.csv"), x_account).errors == []
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(instagram, officer_a, monkeypatch):
@@ -567,7 +577,11 @@ def test_the_command_reports_each_error_and_writes_nothing(instagram, officer_a,
     path = tmp_path / "salah.csv"
     path.write_bytes(to_csv(rows))
     err = io.StringIO()
-    with time_machine.travel(NOW, tick=False), pytest.raises(CommandError):
+    with (
+        time_machine.travel(NOW, tick=False),
+        translation.override("en"),
+        pytest.raises(CommandError),
+    ):
         call_command(
             "import_posts",
             str(path),
@@ -611,7 +625,7 @@ def test_the_command_refuses_or_only_checks(instagram, officer_a, officer_b, tmp
 # --- Speed ----------------------------------------------------------------------------
 
 
-def _generated(count: int, comments: int = 1) -> bytes:
+def _generated(count: int, comments: int = 1, wording: str = "Kabar") -> bytes:
     rows = [template_rows()[0]]
     for i in range(count):
         rows.append(
@@ -619,7 +633,7 @@ def _generated(count: int, comments: int = 1) -> bytes:
                 f"P{i:06d}",
                 "2026-11-20 08:00",
                 f"https://www.instagram.com/p/P{i:06d}/",
-                f"Kabar kegiatan nomor {i} #Katingan",
+                f"{wording} kegiatan nomor {i} #Katingan",
                 "kegiatan",
                 "image",
                 "#Katingan",
@@ -634,6 +648,7 @@ def _generated(count: int, comments: int = 1) -> bytes:
 
 def _queries(data: bytes, account, by) -> int:
     checked = check(data, account)
+    by = User.objects.get(pk=by.pk)  # its roles not yet read, as in each request
     with CaptureQueriesContext(connection) as queries:
         imports.import_posts(checked, account=account, by=by, now=NOW)
     return len(queries)
@@ -649,9 +664,10 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(agency_a, officer_a):
     ]
     assert first[0] == first[1]
     update = [
-        _queries(_generated(n, comments=5), account, officer_a)
+        _queries(_generated(n, comments=5, wording="Berita"), account, officer_a)
         for n, account in [(10, small), (50, large)]
     ]
     assert update[0] == update[1]
     assert _queries(_generated(400), huge, officer_a) < 40
     assert PostMetric.objects.filter(post__account=large, comments=5).count() == 50
+    assert Post.objects.filter(account=large, text__startswith="Berita").count() == 50

@@ -25,6 +25,7 @@ from publications.models import (
     PostEvent,
     PostMetric,
     PostStatus,
+    PublicationPolicy,
     Recommendation,
 )
 from publications.services import (
@@ -133,6 +134,9 @@ PEJABAT_EDIT = matrix(403, 200, 404, 403, 403, 200, 404)
 # The pejabat's decision: a petugas is refused by the service (302, nothing changes).
 DECIDE = matrix("refused", 302, 404, 404, 404, 302, 404)
 
+# Changing the approval setting: the pejabat; a petugas is refused by the service.
+POLICY = matrix("refused", 302, "refused", 403, 403, 200, 403)  # admin: the agency chooser
+
 METRIC = {"read_on": "2026-07-19", "comments": "4", "shares": "2", "forwards": "1"}
 PUBLISH = {"url": "https://www.instagram.com/p/baru/", "published_at": "2026-07-20T08:00"}
 
@@ -160,6 +164,8 @@ ROUTES = [
     ("post_return", "submitted", "post", DECIDE, {"note": "Perbaiki ejaan."}),
     ("post_publish", "approved", "post", STEP, PUBLISH),
     ("post_metric", "published", "post", RECORD, METRIC),
+    ("policy", None, "get", CREATE, None),
+    ("policy", None, "post", POLICY, {"requires_approval": "no"}),
     ("recommendation_create", None, "get", PEJABAT_CREATE, None),
     ("recommendation_create", None, "post", PEJABAT_CREATE, {}),
     ("recommendation_edit", "recommendation", "get", PEJABAT_EDIT, None),
@@ -175,6 +181,7 @@ def state(pub) -> tuple:
         PostMetric.objects.count(),
         AudienceSnapshot.objects.count(),
         tuple(Recommendation.objects.values_list("title", "updated_at")),
+        tuple(PublicationPolicy.objects.values_list("agency", "requires_approval")),
     )
 
 
@@ -566,3 +573,17 @@ def test_the_demo_data_shows_every_step_and_links_a_recommendation(db):
     assert recommendation.inquiries.exists() and recommendation.posts.exists()
     # Idempotent: a second run adds nothing.
     assert sum(demo.seed(now=NOW).values()) == 0
+
+
+def test_the_pejabat_switches_approval_off_and_a_post_goes_straight_to_approved(
+    client, pub, pejabat_a, officer_a
+):
+    client.force_login(pejabat_a)
+    client.post(reverse("publications:policy"), {"requires_approval": "no"})
+    page = client.get(reverse("publications:policy")).content.decode()
+    assert 'data-requires-approval="0"' in page
+    assert AuditEvent.objects.filter(action="publication_policy_set").count() == 1
+    client.force_login(officer_a)
+    client.post(reverse("publications:post_submit", args=[pub.draft.pk]))
+    pub.draft.refresh_from_db()
+    assert pub.draft.status == PostStatus.APPROVED
