@@ -317,7 +317,7 @@ def test_returning_needs_a_note(client, pub, pejabat_a):
     response = client.post(
         reverse("publications:post_return", args=[pub.submitted.pk]), {"note": " "}, follow=True
     )
-    assert "Sebutkan apa yang harus diubah" in response.content.decode()
+    assert "Sebutkan apa yang perlu diperbaiki" in response.content.decode()
     pub.submitted.refresh_from_db()
     assert pub.submitted.status == PostStatus.SUBMITTED
 
