@@ -27,13 +27,9 @@ import datetime as dt
 import os
 import platform
 import statistics
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import benchdb  # puts the project on sys.path
 
 # BENCH_TOTAL makes a smaller table for a quick look; BENCH_PROFILE prints a cProfile
 # of the sweep with 10,000 due. Neither writes docs/benchmarks.md.
@@ -45,49 +41,6 @@ OPEN_NOT_DUE = 38_000
 PAST_ESCALATION = 2_000
 NOW = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)  # 10:00 WIB
 MARKER = "deadline-sweep"
-
-
-def _bench_database_url() -> tuple[str, str, str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit(
-            "DATABASE_URL must point to PostgreSQL: the benchmark measures the production path"
-        )
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return urlunsplit(parts._replace(path="/" + name)), admin, name
-
-
-def _recreate(admin_url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def _setup() -> tuple[str, str]:
-    bench_url, admin_url, name = _bench_database_url()
-    _recreate(admin_url, name)
-    os.environ["DATABASE_URL"] = bench_url
-    redis = os.environ.get("REDIS_URL")
-    os.environ["CELERY_BROKER_URL"] = (
-        urlunsplit(urlsplit(redis)._replace(path="/15")) if redis else "memory://"
-    )
-    os.environ.setdefault("DJANGO_DEBUG", "True")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "katingan_sosmed.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return admin_url, name
 
 
 def _seed() -> float:
@@ -247,7 +200,7 @@ def _timed(function, *args, **kwargs):
 
 
 def main() -> None:
-    admin_url, name = _setup()
+    admin_url, name = benchdb.setup()
     try:
         seconds_seed = _seed()
         from django.db import connection
@@ -277,10 +230,7 @@ def main() -> None:
             cursor.execute("SELECT version()")
             pg_version = cursor.fetchone()[0].split(",")[0]
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        _recreate(admin_url, name, drop_only=True)
+        benchdb.drop(admin_url, name)
         broker = os.environ["CELERY_BROKER_URL"]
         if broker.startswith("redis://"):
             import redis
@@ -333,14 +283,7 @@ Claiming query with 10,000 due (first batch of 500):
     print(section)
     if TOTAL != 1_000_000 or PROFILE:
         return
-    path = ROOT / "docs" / "benchmarks.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n\nFigures written by `bench/`.\n"
-    start, end = f"<!-- {MARKER} -->", f"<!-- /{MARKER} -->"
-    if start in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
+    benchdb.write_section(f"<!-- {MARKER} -->", f"<!-- /{MARKER} -->", section)
 
 
 if __name__ == "__main__":

@@ -266,7 +266,7 @@ TEMPLATE_EXAMPLE = {
 @dataclass(frozen=True)
 class RowError:
     row: int
-    field: str
+    column: str  # the file's own column name, as inquiries.imports.RowError
     message: str
 
 

@@ -74,7 +74,7 @@ def run(data: bytes, account, by, **options) -> imports.ImportResult:
 
 
 def error_cells(data: bytes, account, **options) -> list[tuple[int, str]]:
-    return [(error.row, error.field) for error in check(data, account, **options).errors]
+    return [(error.row, error.column) for error in check(data, account, **options).errors]
 
 
 def nothing_written() -> bool:
@@ -393,7 +393,7 @@ def _template_with(row: int, column: str, value: str) -> bytes:
 def test_a_faulty_cell_is_reported_by_row_and_column(instagram, officer_a, row, column, value):
     checked = check(_template_with(row, column, value), instagram)
 
-    assert [(error.row, error.field) for error in checked.errors] == [(row, column)]
+    assert [(error.row, error.column) for error in checked.errors] == [(row, column)]
     assert all(error.message for error in checked.errors)
     assert checked.rows == []
     with pytest.raises(ImportFileError):
@@ -403,7 +403,7 @@ def test_a_faulty_cell_is_reported_by_row_and_column(instagram, officer_a, row, 
 
 def test_a_duplicate_post_id_is_an_error_on_the_later_row(instagram):
     checked = check(_template_with(6, "platform_post_id", "C9zA81mQwRt"), instagram)
-    assert [(e.row, e.field) for e in checked.errors] == [(6, "platform_post_id")]
+    assert [(e.row, e.column) for e in checked.errors] == [(6, "platform_post_id")]
     assert "3" in checked.errors[0].message  # the row it is already in
 
 

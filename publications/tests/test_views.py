@@ -587,3 +587,72 @@ def test_the_pejabat_switches_approval_off_and_a_post_goes_straight_to_approved(
     client.post(reverse("publications:post_submit", args=[pub.draft.pk]))
     pub.draft.refresh_from_db()
     assert pub.draft.status == PostStatus.APPROVED
+
+
+# --- The import page ------------------------------------------------------------------
+
+SAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "samples"
+
+
+def upload(name: str, content: bytes | None = None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = content if content is not None else (SAMPLES / name).read_bytes()
+    return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+SAMPLE_DAY = dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.UTC)  # after the samples' posts
+
+
+def test_the_import_page_imports_a_platform_export_once(client, agency_a, officer_a, time_machine):
+    from accounts.models import Platform
+
+    time_machine.move_to(SAMPLE_DAY, tick=False)
+    facebook = OfficialAccountFactory(
+        agency=agency_a,
+        platform=Platform.FACEBOOK,
+        handle="Dinas Kesehatan Kabupaten Katingan",
+        url="https://www.facebook.com/61557890123456",
+    )
+    client.force_login(officer_a)
+    url = reverse("publications:import")
+    rows = len((SAMPLES / "meta_business_suite.csv").read_text("utf-8-sig").splitlines()) - 1
+    data = {"account": facebook.pk, "default_category": "kegiatan", "format": ""}
+    response = client.post(url, {**data, "file": upload("meta_business_suite.csv")}, follow=True)
+    assert Post.objects.filter(account=facebook).count() == rows
+    assert f"{rows} unggahan baru" in response.content.decode()
+    # The same file again: nothing is duplicated.
+    response = client.post(url, {**data, "file": upload("meta_business_suite.csv")}, follow=True)
+    assert Post.objects.filter(account=facebook).count() == rows
+    assert "0 unggahan baru" in response.content.decode()
+
+
+def test_the_import_page_reports_errors_by_row_and_column_and_writes_nothing(
+    client, agency_a, officer_a, time_machine
+):
+    time_machine.move_to(SAMPLE_DAY, tick=False)
+    account = OfficialAccountFactory(agency=agency_a)
+    good = (SAMPLES / "template.csv").read_text("utf-8-sig").splitlines()
+    broken = good[:2] + [good[2].replace("2026-", "2026/13/", 1)] + good[3:]
+    client.force_login(officer_a)
+    response = client.post(
+        reverse("publications:import"),
+        {
+            "account": account.pk,
+            "default_category": "kegiatan",
+            "format": "generic",
+            "file": upload("rusak.csv", "\n".join(broken).encode()),
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('data-row="') == 1
+    assert 'data-row="3" data-column="published_at"' in html
+    assert "Tidak ada yang diimpor" in html or "tidak ada yang diimpor" in html
+    assert not Post.objects.exists()
+
+
+def test_the_import_template_downloads(client, officer_a):
+    client.force_login(officer_a)
+    body = client.get(reverse("publications:import_template")).content.decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("platform_post_id")

@@ -138,7 +138,7 @@ class Command(BaseCommand):
         for error in errors[:SHOWN_ERRORS]:
             self.stderr.write(
                 _("row %(row)d, column %(column)s: %(message)s")
-                % {"row": error.row, "column": error.field or "-", "message": error.message}
+                % {"row": error.row, "column": error.column or "-", "message": error.message}
             )
         if len(errors) > SHOWN_ERRORS:
             self.stderr.write(
