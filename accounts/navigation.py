@@ -29,6 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Inquiries"), "inquiries:inbox"),
     NavItem(_("Deadlines"), "inquiries:deadline_board"),
     NavItem(_("Publications"), "publications:post_list"),
+    NavItem(_("Annual reports"), "reports:report_list"),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

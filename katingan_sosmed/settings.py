@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.decree_expiry_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Daily at 08:00 WIB: agencies without a submitted annual report, once a week each
+    # (the notice key holds the ISO week), from REPORT_REMINDER_FROM.
+    "report-reminders": {
+        "task": "reports.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # Every 5 minutes: notices whose e-mail is still pending 10 minutes after they were
     # written lost their task (Redis down or emptied); enqueue them again. The row is
     # claimed before sending, so a duplicate task sends nothing.
@@ -425,6 +431,12 @@ REGISTRY_MAX_UPLOAD_BYTES = env.int("REGISTRY_MAX_UPLOAD_MB", default=10) * 1_04
 FORWARDING_REPLY_HOURS = env.int("FORWARDING_REPLY_HOURS", default=24)
 # Days before a decree expires on which its agency's pejabat are reminded.
 DECREE_REMINDER_DAYS = (30, 7)
+# Pasal 15: from this day of the year (MM-DD) the agencies that have not submitted the
+# annual report of the year are reminded, weekly, until they do.
+REPORT_REMINDER_FROM = env.str("REPORT_REMINDER_FROM", default="12-01")
+# Pasal 16 sets no scoring of the evaluation; a regency that adopts a rubric of 1–5 per
+# section switches this on.
+REPORT_SCORING = env.bool("REPORT_SCORING", default=False)
 # Hours before a forwarding's due_at at which the receiving agency is reminded
 # (comma list, e.g. "6,1"); only the nearest mark not yet passed is sent.
 DEADLINE_REMINDER_HOURS = tuple(

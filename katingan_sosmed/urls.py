@@ -16,6 +16,7 @@ urlpatterns = [
     path("pertanyaan/token-api/", include("inquiries.token_urls")),
     path("pertanyaan/", include("inquiries.urls")),
     path("publikasi/", include("publications.urls")),
+    path("laporan/", include("reports.urls")),
     path("lacak/", include("inquiries.public_urls")),
     path("api/", include("inquiries.api.urls")),
     path("bahasa/", set_language, name="set_language"),

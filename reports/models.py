@@ -119,6 +119,16 @@ class ReportEvent(models.Model):
         verbose_name_plural = _("report events")
         ordering = ["at", "pk"]
 
+    ACTION_LABELS = {
+        "create": _("Started"),
+        "edit": _("Narrative written"),
+        "submit": _("Submitted"),
+        "evaluate_start": _("Evaluation started"),
+        "return": _("Returned for revision"),
+        "evaluated": _("Evaluated"),
+        "send": _("Sent to the Bupati"),
+    }
+
     def __str__(self) -> str:
         return f"{self.report_id} {self.action}"
 
@@ -126,6 +136,10 @@ class ReportEvent(models.Model):
         if self.pk is not None:
             raise ValueError("report events are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        return self.ACTION_LABELS.get(self.action, self.action)
 
 
 class Evaluation(models.Model):

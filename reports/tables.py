@@ -1,0 +1,161 @@
+"""Every table of an annual report as rows, for the page, the CSV and the XLSX export.
+
+Each table is built from the report's figures (the frozen snapshot, or the live
+compilation of a draft), so an export holds exactly what the report shows.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+
+from django.utils.translation import gettext as _
+
+from accounts.viewkit import csv_cell
+from inquiries.models import InquiryKind
+from publications.models import PostCategory
+
+Table = tuple[list[str], list[list[object]]]
+
+
+def _accounts(f: dict) -> Table:
+    return (
+        [_("Platform"), _("Type (Lampiran A)"), _("Handle"), _("Status"), _("Decree")],
+        [
+            [a["platform"], a["type"], a["handle"], a["status"], a["decree"] or ""]
+            for a in f["a"]["accounts"]
+        ],
+    )
+
+
+def _audience(f: dict) -> Table:
+    rows = [
+        [a["platform"], a["handle"], a["followers_at_start"], a["followers"], a["growth"]]
+        for a in f["b"]["accounts"]
+    ]
+    rows.append([_("Total"), "", f["b"]["total_at_start"], f["b"]["total"], ""])
+    return [
+        _("Platform"),
+        _("Handle"),
+        _("At the start of the year"),
+        _("At the end of the year"),
+        _("Growth"),
+    ], rows
+
+
+def _posts_by_month(f: dict) -> Table:
+    header = [_("Month")] + [str(label) for label in PostCategory.labels] + [_("Total")]
+    rows = [
+        [row["month"]] + [row[c] for c in PostCategory.values] + [row["total"]]
+        for row in f["c"]["by_month"]
+    ]
+    return header, rows
+
+
+def _top_posts(f: dict) -> Table:
+    return (
+        [
+            _("Published at"),
+            _("Account"),
+            _("Text"),
+            _("Comments"),
+            _("Shares"),
+            _("Forwards (reposts)"),
+            _("Link"),
+        ],
+        [
+            [
+                p["published_at"][:16].replace("T", " "),
+                p["account"],
+                p["text"],
+                p["comments"],
+                p["shares"],
+                p["forwards"],
+                p["url"],
+            ]
+            for p in f["c"]["top_posts"]
+        ],
+    )
+
+
+def _topics(f: dict) -> Table:
+    header = [_("Topic")] + [str(label) for label in InquiryKind.labels] + [_("Total")]
+    rows = [
+        [t["topic"] or _("(no topic)")]
+        + [t["by_kind"][k] for k in InquiryKind.values]
+        + [t["total"]]
+        for t in f["d"]["topics"]
+    ]
+    return header, rows
+
+
+def _forwarded(f: dict) -> Table:
+    received, sent = f["f"]["received"], f["f"]["sent"]
+    rate = received["on_time_rate"]
+    return (
+        [_("Figure"), _("Count")],
+        [
+            [_("Forwards (reposts) of the posts"), f["f"]["forwards"]],
+            [_("Inquiries forwarded to other agencies"), sent["total"]],
+            [_("… of which replied"), sent["replied"]],
+            [_("Inquiries received from other agencies"), received["total"]],
+            [_("… replied within 24 hours"), received["replied_on_time"]],
+            [_("… replied late"), received["replied_late"]],
+            [_("… open and overdue"), received["overdue_open"]],
+            [_("Rate replied within 24 hours (%)"), "" if rate is None else round(rate * 100, 1)],
+        ],
+    )
+
+
+def _recommendations(f: dict) -> Table:
+    return (
+        [
+            _("Title"),
+            _("Recommendation"),
+            _("Follow-up plan"),
+            _("Status"),
+            _("Inquiries"),
+            _("Posts"),
+        ],
+        [
+            [r["title"], r["body"], r["follow_up"], r["status"], r["inquiries"], r["posts"]]
+            for r in f["h"]["recommendations"]
+        ],
+    )
+
+
+TABLES: dict[str, tuple[str, Callable[[dict], Table]]] = {
+    "akun": ("a", _accounts),
+    "khalayak": ("b", _audience),
+    "unggahan-per-bulan": ("c", _posts_by_month),
+    "unggahan-teratas": ("c", _top_posts),
+    "topik": ("d", _topics),
+    "diteruskan": ("f", _forwarded),
+    "rekomendasi": ("h", _recommendations),
+}
+
+
+def table(name: str, figures: dict) -> Table:
+    return TABLES[name][1](figures)
+
+
+def as_csv(header: list[str], rows: list[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([[csv_cell(cell) for cell in row] for row in rows])
+    return "\ufeff" + out.getvalue()
+
+
+def as_xlsx(title: str, header: list[str], rows: list[list[object]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append([str(h) for h in header])
+    for row in rows:
+        # Text that a spreadsheet would run as a formula is kept as text.
+        sheet.append([csv_cell(c) if isinstance(c, str) else c for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

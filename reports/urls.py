@@ -1,0 +1,19 @@
+"""URLs of the annual reports (Pasal 15) and their evaluation (Pasal 16)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("baru/", views.report_create, name="report_create"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/ubah/", views.report_edit, name="report_edit"),
+    path("<int:pk>/ajukan/", views.report_submit, name="report_submit"),
+    path("<int:pk>/evaluasi/mulai/", views.evaluation_start, name="evaluation_start"),
+    path("<int:pk>/evaluasi/", views.evaluation_edit, name="evaluation_edit"),
+    path("<int:pk>/kembalikan/", views.report_return, name="report_return"),
+    path("<int:pk>/kirim/", views.report_send, name="report_send"),
+    path("<int:pk>/tabel/<slug:name>.<str:fmt>", views.table_export, name="table_export"),
+]
