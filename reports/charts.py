@@ -7,6 +7,7 @@ text: account handles, agency names). The series colours differ in lightness, no
 only in hue, and every bar has a dark outline, so they stay apart in grey print.
 """
 
+import math
 from collections.abc import Callable, Sequence
 
 from django.utils.html import escape
@@ -63,7 +64,7 @@ def stacked_bars(
     title: str,
     categories: Sequence[str],
     series: Sequence[tuple[str, Sequence[int]]],
-    width: int = 640,
+    width: int = 600,
     height: int = 260,
 ) -> SafeString:
     """A vertical bar chart, one bar per category (e.g. month), stacked by series
@@ -71,7 +72,8 @@ def stacked_bars(
     left, right, top, bottom = 40, 10, 28, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
-    axis_max = _nice_max(max(totals, default=0))
+    # Four gridlines at whole numbers: the step is a round number of at least 1.
+    axis_max = 4 * max(1, math.ceil(_nice_max(max(totals, default=0) / 4)))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" role="img">',
@@ -132,8 +134,8 @@ def horizontal_bars(
     rows: Sequence[tuple[str, float | None]],
     value_format: Callable[[float | None], str] = number,
     axis_max: float | None = None,
-    width: int = 640,
-    label_width: int = 210,
+    width: int = 600,
+    label_width: int = 200,
 ) -> SafeString:
     """A horizontal bar chart, one labelled bar per row (e.g. audience per account,
     on-time rate per agency), its value written at the end of the bar. A row whose

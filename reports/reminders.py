@@ -10,6 +10,7 @@ doubles nor loses a reminder.
 
 import datetime as dt
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Agency, User
 from accounts.roles import Role
+from katingan_sosmed import clock
 from notifications.services import NoticeDraft, notifications_create_many
 
 from .models import AnnualReport, ReportStatus
@@ -73,3 +75,9 @@ def send_report_reminders(*, now: dt.datetime) -> int:
     with transaction.atomic():
         written = notifications_create_many(drafts=drafts, now=now)
     return len(written)
+
+
+@shared_task(name="reports.send_reminders", acks_late=True)
+def send_reminders() -> int:
+    """Daily from beat: this week's reminders of unsubmitted annual reports (idempotent)."""
+    return send_report_reminders(now=clock.now())

@@ -15,5 +15,11 @@ urlpatterns = [
     path("<int:pk>/evaluasi/", views.evaluation_edit, name="evaluation_edit"),
     path("<int:pk>/kembalikan/", views.report_return, name="report_return"),
     path("<int:pk>/kirim/", views.report_send, name="report_send"),
+    path("<int:pk>/pdf/", views.file_request, name="file_request"),
+    path("<int:pk>/pdf/status/", views.file_status, name="file_status"),
+    path("berkas/<int:file_pk>/", views.file_download, name="file_download"),
+    path("kabupaten/", views.regency, name="regency"),
+    path("kabupaten/pdf/", views.regency_file_request, name="regency_file_request"),
+    path("kabupaten/pdf/status/", views.regency_file_status, name="regency_file_status"),
     path("<int:pk>/tabel/<slug:name>.<str:fmt>", views.table_export, name="table_export"),
 ]

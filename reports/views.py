@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,14 +18,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_for_user, scope_for, scoped
-from accounts.roles import Role
+from accounts.roles import REGENCY_ROLES, Role
 from accounts.viewkit import agency_for_create, choose_agency, paginate, style_form
 from katingan_sosmed import clock
 
 from . import services, tables
 from .compile import compile_report
+from .files import request_file
 from .forms import EvaluationForm, NarrativeForm, NoteForm, ReportCreateForm, default_year
-from .models import FACILITIES, SECTIONS, AnnualReport, Evaluation, ReportStatus
+from .models import (
+    FACILITIES,
+    SECTIONS,
+    AnnualReport,
+    Evaluation,
+    ReportFile,
+    ReportFileKind,
+    ReportFileStatus,
+    ReportStatus,
+)
+from .regency import compile_regency
 
 S = ReportStatus
 
@@ -72,6 +83,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "status": status,
             "can_create": scope.can_write,
+            "regency_reader": bool(request.user.roles & REGENCY_ROLES),
             "create_form": ReportCreateForm(initial={"year": default_year(today)}),
         },
     )
@@ -139,6 +151,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_evaluate": evaluator and report.status == S.UNDER_EVALUATION,
             "can_send": evaluator and report.status == S.EVALUATED,
             "note_form": style_form(NoteForm()),
+            "file": _latest_file(report),
+            "status_url": reverse("reports:file_status", args=[report.pk]),
             "last_return": report.events.filter(action="return").order_by("-at", "-pk").first()
             if report.status == S.RETURNED
             else None,
@@ -324,3 +338,129 @@ def table_export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResp
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- PDF files --------------------------------------------------------------------------
+
+
+def _latest_file(report: AnnualReport) -> ReportFile | None:
+    return (
+        ReportFile.objects.filter(
+            kind=ReportFileKind.ANNUAL, report=report, report_version=report.version
+        )
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+def _regency_file(year: int) -> ReportFile | None:
+    return (
+        ReportFile.objects.filter(kind=ReportFileKind.REGENCY, year=year)
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+def _require_regency_reader(request: HttpRequest) -> None:
+    if not request.user.roles & REGENCY_ROLES:
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def file_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for the report's PDF; a Celery task builds it and the page shows its progress."""
+    report = _report_for(request, pk)
+    request_file(report=report, kind=ReportFileKind.ANNUAL, by=request.user, now=clock.now())
+    return redirect(reverse("reports:report_detail", args=[report.pk]) + "#berkas")
+
+
+@login_required
+@require_GET
+def file_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file panel alone, polled by htmx every 2 s until the file is ready."""
+    report = _report_for(request, pk)
+    return render(
+        request,
+        "reports/_partials.html#file_panel",
+        {"report": report, "file": _latest_file(report), "status_url": request.path},
+    )
+
+
+@login_required
+@require_GET
+def file_download(request: HttpRequest, file_pk: int) -> HttpResponse:
+    report_file = (
+        ReportFile.objects.filter(pk=file_pk, status=ReportFileStatus.DONE)
+        .select_related("report__agency")
+        .first()
+    )
+    if report_file is None:
+        raise Http404
+    if report_file.kind == ReportFileKind.ANNUAL:
+        _report_for(request, report_file.report_id)  # 404 outside the user's scope
+    elif not request.user.roles & REGENCY_ROLES:
+        raise Http404
+    try:
+        handle = report_file.document.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=report_file.document.name.rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The regency report for the Bupati ----------------------------------------------------
+
+
+def _regency_year(request: HttpRequest) -> int:
+    today = timezone.localdate(clock.now())
+    value = request.GET.get("tahun") or request.POST.get("tahun") or ""
+    return int(value) if value.isdigit() and 2022 <= int(value) <= today.year else today.year
+
+
+@login_required
+@require_GET
+def regency(request: HttpRequest) -> HttpResponse:
+    """Every agency's report status, on-time rate, audience and activity for one year."""
+    _require_regency_reader(request)
+    year = _regency_year(request)
+    figures = compile_regency(year, now=clock.now())
+    return render(
+        request,
+        "reports/regency.html",
+        {
+            "year": year,
+            "f": figures,
+            "statuses": dict(S.choices),
+            "file": _regency_file(year),
+            "status_url": reverse("reports:regency_file_status") + f"?tahun={year}",
+        },
+    )
+
+
+@login_required
+@require_POST
+def regency_file_request(request: HttpRequest) -> HttpResponse:
+    _require_regency_reader(request)
+    year = _regency_year(request)
+    request_file(year=year, kind=ReportFileKind.REGENCY, by=request.user, now=clock.now())
+    return redirect(reverse("reports:regency") + f"?tahun={year}#berkas")
+
+
+@login_required
+@require_GET
+def regency_file_status(request: HttpRequest) -> HttpResponse:
+    _require_regency_reader(request)
+    year = _regency_year(request)
+    return render(
+        request,
+        "reports/_partials.html#file_panel",
+        {"year": year, "file": _regency_file(year), "status_url": request.get_full_path()},
+    )
