@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Notification
-from reports.models import AnnualReport, Evaluation, ReportEvent, ReportStatus
+from reports.models import AnnualReport, Evaluation, ReportEvent, ReportFile, ReportStatus
 from reports.reminders import reminder_year, send_report_reminders
 from reports.services import (
     evaluation_save,
@@ -79,6 +79,10 @@ CREATE = matrix(302, 302, 302, 403, 403, 200, 403)  # the administrator gets the
 AGENCY_STEP = matrix("refused", 302, 404, 403, 403, 302, 404)  # a petugas does not submit
 EVALUATOR_STEP = matrix(403, 403, 403, 302, 403, 302, 403)
 EVALUATOR_PAGE = matrix(403, 403, 403, 200, 403, 200, 403)
+# Asking for a PDF: whoever reads the report (a new ReportFile row).
+ASK = matrix(302, 302, 404, 302, 302, 302, 404)
+REGENCY = matrix(403, 403, 403, 200, 200, 200, 403)
+REGENCY_ASK = matrix(403, 403, 403, 302, 302, 302, 403)
 
 ROUTES = [
     ("report_list", None, "get", LIST, None),
@@ -90,6 +94,11 @@ ROUTES = [
     ("report_submit", "draft", "post", AGENCY_STEP, {}),
     ("evaluation_edit", "evaluating", "get", EVALUATOR_PAGE, None),
     ("report_return", "evaluating", "post", EVALUATOR_STEP, {"note": "Lengkapi."}),
+    ("file_request", "evaluating", "post", ASK, {}),
+    ("file_status", "evaluating", "get", READ, None),
+    ("regency", None, "get", REGENCY, None),
+    ("regency_file_request", None, "post", REGENCY_ASK, {"tahun": "2026"}),
+    ("regency_file_status", None, "get", REGENCY, None),
 ]
 
 
@@ -97,6 +106,7 @@ def state():
     return (
         tuple(AnnualReport.objects.order_by("pk").values_list("status", "version")),
         ReportEvent.objects.count(),
+        ReportFile.objects.count(),
     )
 
 
@@ -220,3 +230,34 @@ def test_reminders_go_weekly_to_agencies_that_have_not_submitted(
     notices = Notification.objects.filter(kind="report_reminder")
     assert set(notices.values_list("recipient__username", flat=True)) == {"petugas_b"}
     assert notices.count() == 2
+
+
+def test_a_pdf_is_asked_for_built_and_downloaded_only_in_scope(
+    client, rep, pimpinan, officer_b, django_capture_on_commit_callbacks
+):
+    from reports.tasks import build_report_file
+
+    client.force_login(pimpinan)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("reports:file_request", args=[rep.evaluating.pk]))
+        client.post(reverse("reports:file_request", args=[rep.evaluating.pk]))
+    report_file = ReportFile.objects.get()  # asked twice, one file
+    status = reverse("reports:file_status", args=[rep.evaluating.pk])
+    assert 'hx-trigger="every 2s"' in client.get(status).content.decode()
+    build_report_file(report_file.pk)
+    panel = client.get(status).content.decode()
+    assert "hx-trigger" not in panel and "data-file-link" in panel
+    download = client.get(reverse("reports:file_download", args=[report_file.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(officer_b)
+    assert client.get(reverse("reports:file_download", args=[report_file.pk])).status_code == 404
+
+
+def test_the_regency_page_lists_every_agency_with_its_report_status(
+    client, rep, pimpinan, agency_b
+):
+    client.force_login(pimpinan)
+    page = client.get(reverse("reports:regency"), {"tahun": "2025"}).content.decode()
+    assert 'data-agency="dinkes"' in page and 'data-agency="disdukcapil"' in page
+    row = page.split('data-agency="dinkes"')[1].split("</tr>")[0]
+    assert str(S.UNDER_EVALUATION.label) in row
