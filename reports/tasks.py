@@ -7,8 +7,13 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 
 from katingan_sosmed import clock
+from notifications.tasks import _backoff
 
 from .models import ReportFile, ReportFileKind, ReportFileStatus
+
+# The weekly reminders live with their rules; importing the task here registers it with
+# the worker, which discovers ``tasks`` modules only.
+from .reminders import send_reminders  # noqa: F401
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -87,4 +92,4 @@ def build_file(self, file_id: int) -> bool:
                 status=ReportFileStatus.FAILED, error=str(exc)[:2000], finished_at=clock.now()
             )
             raise
-        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
