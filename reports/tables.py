@@ -27,6 +27,51 @@ def _accounts(f: dict) -> Table:
     )
 
 
+def _decrees(f: dict) -> Table:
+    return (
+        [_("Decree number"), _("Title"), _("Valid from"), _("Valid until")],
+        [
+            [d["number"], d["title"], d["valid_from"], d["valid_until"] or ""]
+            for d in f["a"]["decrees"]
+        ],
+    )
+
+
+def _appointments(f: dict) -> Table:
+    return (
+        [_("Name"), _("Role"), _("Decree")],
+        [[a["name"], a["role"], a["decree"] or ""] for a in f["a"]["appointments"]],
+    )
+
+
+def _categories(f: dict) -> Table:
+    counts = f["c"]["by_category"]
+    rows = [[str(label), counts[value]] for value, label in PostCategory.choices]
+    rows.append([_("Total"), f["c"]["posts"]])
+    return [_("Category (Pasal 10)"), _("Posts")], rows
+
+
+def _kinds(f: dict) -> Table:
+    kinds = f["d"]["inquiries_by_kind"]
+    rows = [[_("Comments on the posts"), f["d"]["comments"]]]
+    rows += [[str(label), kinds[value]] for value, label in InquiryKind.choices]
+    rows.append([_("Inquiries received"), f["d"]["inquiries"]])
+    return [_("Figure"), _("Count")], rows
+
+
+def _shares(f: dict) -> Table:
+    e = f["e"]
+    return (
+        [_("Figure"), _("Count")],
+        [
+            [_("Shares of the posts"), e["shares"]],
+            [_("Posts published"), e["posts"]],
+            [_("Answers to the public"), e["answers"]],
+            [_("Messages sent"), e["messages_sent"]],
+        ],
+    )
+
+
 def _audience(f: dict) -> Table:
     rows = [
         [a["platform"], a["handle"], a["followers_at_start"], a["followers"], a["growth"]]
@@ -125,13 +170,46 @@ def _recommendations(f: dict) -> Table:
 
 TABLES: dict[str, tuple[str, Callable[[dict], Table]]] = {
     "akun": ("a", _accounts),
+    "keputusan": ("a", _decrees),
+    "penunjukan": ("a", _appointments),
     "khalayak": ("b", _audience),
+    "kategori": ("c", _categories),
     "unggahan-per-bulan": ("c", _posts_by_month),
     "unggahan-teratas": ("c", _top_posts),
+    "jenis": ("d", _kinds),
     "topik": ("d", _topics),
+    "sharing": ("e", _shares),
     "diteruskan": ("f", _forwarded),
     "rekomendasi": ("h", _recommendations),
 }
+
+
+def regency_table(figures: dict, statuses: dict) -> Table:
+    """The regency report's table: one row per agency."""
+    header = [
+        _("Agency"),
+        _("Annual report"),
+        _("Posts"),
+        _("Inquiries"),
+        _("Forwardings received"),
+        _("Replied within 24 hours"),
+        _("Rate replied within 24 hours (%)"),
+        _("Audience"),
+    ]
+    rows = [
+        [
+            row["name"],
+            statuses.get(row["status"], _("Not started")),
+            row["posts"],
+            row["inquiries"],
+            row["forwardings_received"],
+            row["replied_on_time"],
+            "" if row["on_time_rate"] is None else round(row["on_time_rate"] * 100, 1),
+            row["audience"],
+        ]
+        for row in figures["rows"]
+    ]
+    return header, rows
 
 
 def table(name: str, figures: dict) -> Table:

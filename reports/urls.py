@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/pdf/status/", views.file_status, name="file_status"),
     path("berkas/<int:file_pk>/", views.file_download, name="file_download"),
     path("kabupaten/", views.regency, name="regency"),
+    path("kabupaten/tabel.<str:fmt>", views.regency_export, name="regency_export"),
     path("kabupaten/pdf/", views.regency_file_request, name="regency_file_request"),
     path("kabupaten/pdf/status/", views.regency_file_status, name="regency_file_status"),
     path("<int:pk>/tabel/<slug:name>.<str:fmt>", views.table_export, name="table_export"),

@@ -326,12 +326,16 @@ def table_export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResp
     if name not in tables.TABLES or fmt not in ("csv", "xlsx"):
         raise Http404
     header, rows = tables.table(name, figures_of(report))
-    filename = f"laporan-{report.agency.slug}-{report.year}-{name}.{fmt}"
+    return _table_response(f"laporan-{report.agency.slug}-{report.year}-{name}", fmt, header, rows)
+
+
+def _table_response(stem: str, fmt: str, header, rows) -> HttpResponse:
+    filename = f"{stem}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(tables.as_csv(header, rows), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            tables.as_xlsx(name, header, rows),
+            tables.as_xlsx(stem.rsplit("-", 1)[-1], header, rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -464,3 +468,14 @@ def regency_file_status(request: HttpRequest) -> HttpResponse:
         "reports/_partials.html#file_panel",
         {"year": year, "file": _regency_file(year), "status_url": request.get_full_path()},
     )
+
+
+@login_required
+@require_GET
+def regency_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_regency_reader(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    year = _regency_year(request)
+    header, rows = tables.regency_table(compile_regency(year, now=clock.now()), dict(S.choices))
+    return _table_response(f"laporan-kabupaten-{year}", fmt, header, rows)

@@ -99,6 +99,7 @@ ROUTES = [
     ("regency", None, "get", REGENCY, None),
     ("regency_file_request", None, "post", REGENCY_ASK, {"tahun": "2026"}),
     ("regency_file_status", None, "get", REGENCY, None),
+    ("regency_export", "csv", "get", REGENCY, None),
 ]
 
 
@@ -117,7 +118,11 @@ def state():
     ids=[f"{m}-{n}-{t}" for n, t, m, _e, _d in ROUTES],
 )
 def test_permission_matrix(client, request, rep, who, name, target, method, expected, data):
-    url = reverse(f"reports:{name}", args=[getattr(rep, target).pk] if target else [])
+    if target in ("csv", "xlsx"):
+        args = [target]
+    else:
+        args = [getattr(rep, target).pk] if target else []
+    url = reverse(f"reports:{name}", args=args)
     before = state()
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
@@ -261,3 +266,28 @@ def test_the_regency_page_lists_every_agency_with_its_report_status(
     assert 'data-agency="dinkes"' in page and 'data-agency="disdukcapil"' in page
     row = page.split('data-agency="dinkes"')[1].split("</tr>")[0]
     assert str(S.UNDER_EVALUATION.label) in row
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_table_of_the_report_downloads(client, rep, officer_a, fmt):
+    from openpyxl import load_workbook
+
+    from reports import tables
+    from reports.views import figures_of
+
+    client.force_login(officer_a)
+    figures = figures_of(rep.draft)
+    for name in tables.TABLES:
+        response = client.get(reverse("reports:table_export", args=[rep.draft.pk, name, fmt]))
+        assert response.status_code == 200, name
+        header, rows = tables.table(name, figures)
+        if fmt == "csv":
+            got = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        else:
+            sheet = load_workbook(io.BytesIO(response.content)).active
+            got = [
+                ["" if c is None else str(c) for c in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+        assert got[0] == [str(h) for h in header], name
+        assert len(got) == len(rows) + 1, name
