@@ -291,3 +291,12 @@ def test_every_table_of_the_report_downloads(client, rep, officer_a, fmt):
             ]
         assert got[0] == [str(h) for h in header], name
         assert len(got) == len(rows) + 1, name
+
+
+def test_the_admin_lists_reports_read_only(client, rep, administrator):
+    client.force_login(administrator)
+    for name in ("annualreport", "evaluation", "reportfile"):
+        assert client.get(reverse(f"admin:reports_{name}_changelist")).status_code == 200
+    change = client.get(reverse("admin:reports_annualreport_change", args=[rep.draft.pk]))
+    assert change.status_code == 200
+    assert client.get(reverse("admin:reports_annualreport_add")).status_code == 403
