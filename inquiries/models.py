@@ -158,6 +158,12 @@ class Inquiry(models.Model):
             models.Index(fields=["agency", "status", "received_at"], name="inq_agency_status_idx"),
             models.Index(fields=["agency", "received_at"], name="inq_agency_received_idx"),
             models.Index(fields=["due_at"], condition=Q(due_at__isnull=False), name="inq_due_idx"),
+            # The annual report counts an agency's answers to the public per year.
+            models.Index(
+                fields=["agency", "answered_at"],
+                condition=Q(answered_at__isnull=False),
+                name="inq_agency_answered_idx",
+            ),
         ]
 
     def __str__(self) -> str:
