@@ -300,3 +300,13 @@ def test_the_admin_lists_reports_read_only(client, rep, administrator):
     change = client.get(reverse("admin:reports_annualreport_change", args=[rep.draft.pk]))
     assert change.status_code == 200
     assert client.get(reverse("admin:reports_annualreport_add")).status_code == 403
+
+
+def test_the_scoring_rubric_is_a_setting(client, rep, evaluator, settings):
+    url = reverse("reports:evaluation_edit", args=[rep.evaluating.pk])
+    client.force_login(evaluator)
+    assert 'name="b_score"' not in client.get(url).content.decode()
+    settings.REPORT_SCORING = True
+    assert 'name="b_score"' in client.get(url).content.decode()
+    client.post(url, {"b_findings": "Baik.", "b_score": "4", "conclusion": "Cukup."})
+    assert Evaluation.objects.get(report=rep.evaluating).sections["b"]["score"] == 4
