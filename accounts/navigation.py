@@ -30,6 +30,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Deadlines"), "inquiries:deadline_board"),
     NavItem(_("Publications"), "publications:post_list"),
     NavItem(_("Annual reports"), "reports:report_list"),
+    NavItem(
+        _("Dashboard"),
+        "reports:dashboard",
+        frozenset({Role.EVALUATOR, Role.ADMINISTRATOR}),
+    ),
+    NavItem(_("Leadership view"), "reports:pimpinan", frozenset({Role.PIMPINAN})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 

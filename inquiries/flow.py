@@ -312,7 +312,8 @@ def inquiry_forward(
         forwarding_received_notify(forwarding=forwarding, now=now)
         before = locked.status
         locked.status = S.FORWARDED
-        _save(locked, ["status", "due_at", "current_forwarding"])
+        locked.forwarded_at = locked.forwarded_at or now
+        _save(locked, ["status", "due_at", "current_forwarding", "forwarded_at"])
         _event(
             locked,
             action="forward",

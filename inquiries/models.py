@@ -108,6 +108,9 @@ class Inquiry(models.Model):
     # Denormalised from the open forwarding so the inbox can sort by urgency
     # without a join; null when nothing is awaited from another agency.
     due_at = models.DateTimeField(_("reply due at"), null=True, blank=True)
+    # Denormalised: when it was first forwarded (null: never). The dashboard counts
+    # "answered directly" and "forwarded" per agency without a join.
+    forwarded_at = models.DateTimeField(_("first forwarded at"), null=True, blank=True)
     current_forwarding = models.ForeignKey(
         "Forwarding",
         verbose_name=_("current forwarding"),

@@ -78,11 +78,12 @@ def engagement(
 def audience(*, on: dt.date, agency_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Per official account: its followers or subscribers by its latest snapshot on
     or before ``on``; accounts without one are absent."""
-    rows = _latest_snapshots(on, agency_ids).values_list("account_id", "followers")
+    rows = latest_snapshots(on, agency_ids).values_list("account_id", "followers")
     return dict(rows)
 
 
-def _latest_snapshots(on: dt.date, agency_ids: Iterable[int] | None):
+def latest_snapshots(on: dt.date, agency_ids: Iterable[int] | None):
+    """Each account's latest audience snapshot on or before ``on``."""
     snapshots = AudienceSnapshot.objects.filter(taken_on__lte=on)
     if agency_ids is not None:
         snapshots = snapshots.filter(account__agency_id__in=list(agency_ids))
@@ -95,7 +96,7 @@ def _latest_snapshots(on: dt.date, agency_ids: Iterable[int] | None):
 def audience_by_agency(*, on: dt.date, agency_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Per agency: the sum of its accounts' audience by :func:`audience`'s rule."""
     rows = (
-        _latest_snapshots(on, agency_ids)
+        latest_snapshots(on, agency_ids)
         .order_by()
         .values("account__agency_id")
         .annotate(total=Sum("followers"))

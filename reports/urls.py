@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("<int:pk>/pdf/", views.file_request, name="file_request"),
     path("<int:pk>/pdf/status/", views.file_status, name="file_status"),
     path("berkas/<int:file_pk>/", views.file_download, name="file_download"),
+    path("dasbor/", dashboard_views.dashboard, name="dashboard"),
+    path("dasbor/pertanyaan/", dashboard_views.dashboard_inquiries, name="dashboard_inquiries"),
+    path("pimpinan/", dashboard_views.pimpinan, name="pimpinan"),
     path("kabupaten/", views.regency, name="regency"),
     path("kabupaten/tabel.<str:fmt>", views.regency_export, name="regency_export"),
     path("kabupaten/pdf/", views.regency_file_request, name="regency_file_request"),

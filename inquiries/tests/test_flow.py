@@ -657,3 +657,19 @@ def test_an_integration_records_without_a_user(agency_a):
     inquiry = InquiryFactory(agency=agency_a, recorded_by=None)
     event = inquiry.events.get()
     assert (event.actor, event.agency_id, event.action) == (None, agency_a.pk, "record")
+
+
+def test_the_first_forwarding_time_is_kept_through_a_reroute(
+    inquiry, officer_a, officer_b, agency_b
+):
+    assert inquiry.forwarded_at is None
+    flow.inquiry_forward(inquiry=inquiry, to_agency=agency_b, by=officer_a, now=NOW)
+    assert Inquiry.objects.get(pk=inquiry.pk).forwarded_at == NOW
+    other = AgencyFactory()
+    flow.forwarding_reroute(
+        inquiry=Inquiry.objects.get(pk=inquiry.pk),
+        to_agency=other,
+        by=officer_b,
+        now=NOW + dt.timedelta(hours=1),
+    )
+    assert Inquiry.objects.get(pk=inquiry.pk).forwarded_at == NOW

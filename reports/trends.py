@@ -1,0 +1,118 @@
+"""Time series of the dashboard's charts (issue 8), each one aggregate query.
+
+* inquiries received per week, by kind;
+* forwardings still overdue at the end of each week (open, or replied only later);
+* the on-time rate of the replies per month, per agency;
+* audience per platform at the start and the end of the period.
+"""
+
+import datetime as dt
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+
+from inquiries.board import board_forwardings
+from inquiries.models import ForwardingStatus, InquiryKind
+from publications.figures import latest_snapshots
+
+from .dashboard import inquiries_received
+
+MAX_WEEKS = 53
+
+
+def _local(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def week_starts(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
+    """The Mondays of the weeks that overlap ``[start, end)``."""
+    first = timezone.localdate(start)
+    first -= dt.timedelta(days=first.weekday())
+    last = timezone.localdate(end - dt.timedelta(microseconds=1))
+    weeks = []
+    while first <= last and len(weeks) < MAX_WEEKS:
+        weeks.append(first)
+        first += dt.timedelta(days=7)
+    return weeks
+
+
+def inquiries_per_week(start, end, agency_ids) -> tuple[list[dt.date], dict[str, list[int]]]:
+    weeks = week_starts(start, end)
+    rows = (
+        inquiries_received(start=start, end=end, agency_ids=agency_ids)
+        .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("week", "kind")
+        .annotate(n=Count("pk"))
+    )
+    index = {week: i for i, week in enumerate(weeks)}
+    series = {kind: [0] * len(weeks) for kind in InquiryKind.values}
+    for row in rows:
+        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        if week in index:
+            series[row["kind"]][index[week]] += row["n"]
+    return weeks, series
+
+
+def overdue_per_week(start, end, now, agency_ids) -> tuple[list[dt.date], list[int]]:
+    """At the end of each week (or now, for the current one), how many forwardings of
+    the period were past their deadline without a reply."""
+    weeks = week_starts(start, end)
+    moments = [min(_local(week + dt.timedelta(days=7)), now) for week in weeks]
+    forwardings = board_forwardings(start=start, end=end, agency_ids=agency_ids).exclude(
+        status=ForwardingStatus.REROUTED
+    )
+    counts = forwardings.aggregate(
+        **{
+            f"w{i}": Count(
+                "pk",
+                filter=Q(due_at__lt=moment)
+                & (Q(replied_at__isnull=True) | Q(replied_at__gt=moment)),
+            )
+            for i, moment in enumerate(moments)
+        }
+    )
+    return weeks, [counts[f"w{i}"] for i in range(len(weeks))]
+
+
+def on_time_per_month(start, end, now, agency_ids) -> dict[int, dict[dt.date, float | None]]:
+    """Per receiving agency and month: replied on time / received."""
+    rows = (
+        board_forwardings(start=start, end=end, agency_ids=agency_ids)
+        .annotate(month=TruncMonth("forwarded_at", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values("to_agency_id", "month")
+        .annotate(total=Count("pk"), on_time=Count("pk", filter=Q(replied_at__lte=F("due_at"))))
+    )
+    result: dict[int, dict[dt.date, float | None]] = {}
+    for row in rows:
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        result.setdefault(row["to_agency_id"], {})[month] = (
+            row["on_time"] / row["total"] if row["total"] else None
+        )
+    return result
+
+
+def audience_per_platform(start, end, agency_ids) -> list[tuple[str, int, int]]:
+    """(platform, audience at the start, audience at the end) of the period."""
+    from accounts.models import Platform
+
+    labels = dict(Platform.choices)
+    first = timezone.localdate(start) - dt.timedelta(days=1)
+    last = timezone.localdate(end - dt.timedelta(microseconds=1))
+
+    def per_platform(day):
+        return dict(
+            latest_snapshots(day, agency_ids)
+            .order_by()
+            .values("account__platform")
+            .annotate(total=Sum("followers"))
+            .values_list("account__platform", "total")
+        )
+
+    before, after = per_platform(first), per_platform(last)
+    return [
+        (str(labels.get(key, key)), before.get(key, 0), after.get(key, 0))
+        for key in sorted(set(before) | set(after), key=lambda k: -after.get(k, 0))
+    ]
