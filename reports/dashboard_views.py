@@ -87,6 +87,9 @@ def _charts(start, end, now, rows) -> dict:
     ids = [row.agency.pk for row in rows]
     weeks, per_kind = trends.inquiries_per_week(start, end, ids)
     week_labels = [date_format(week, "j M") for week in weeks]
+    # A year has 53 weeks: label every few so the labels stay readable.
+    step = max(1, len(weeks) // 13)
+    axis_labels = [label if i % step == 0 else "" for i, label in enumerate(week_labels)]
     _weeks, overdue = trends.overdue_per_week(start, end, now, ids)
     platforms = trends.audience_per_platform(start, end, ids)
     rated = [row for row in rows if row.rate.total]
@@ -94,7 +97,7 @@ def _charts(start, end, now, rows) -> dict:
         "week_labels": week_labels,
         "inquiries": charts.stacked_bars(
             title=_("Inquiries received per week, by kind"),
-            categories=week_labels,
+            categories=axis_labels,
             series=[(str(label), per_kind[value]) for value, label in InquiryKind.choices],
         ),
         "inquiries_table": [
@@ -104,7 +107,7 @@ def _charts(start, end, now, rows) -> dict:
         "kinds": [str(label) for label in InquiryKind.labels],
         "overdue": charts.stacked_bars(
             title=_("Forwardings overdue at the end of each week"),
-            categories=week_labels,
+            categories=axis_labels,
             series=[(str(_("Overdue")), overdue)],
         ),
         "overdue_table": list(zip(week_labels, overdue, strict=True)),
@@ -264,6 +267,8 @@ def pimpinan(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row.links = _links(period, row)
     attention = [row for row in rows if not row.compliance.ok or row.rate.overdue_open]
+    for row in attention:
+        row.unmet = [item.label for item in row.compliance.items if not item.ok]
     files = ReportFile.objects.filter(
         kind=ReportFileKind.REGENCY, status=ReportFileStatus.DONE
     ).order_by("-year", "-finished_at")[:5]
