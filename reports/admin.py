@@ -41,3 +41,11 @@ class ReportFileAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "status", "year")
     list_select_related = ("report__agency",)
     exclude = ("document",)
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    scope_lookups = ("report__agency",)
+    list_display = ("report", "action", "to_status", "actor", "at")
+    list_filter = ("action", "to_status")
+    list_select_related = ("report__agency", "actor")

@@ -51,9 +51,7 @@ def month(agency_a, agency_b, officer_a, officer_b):
     ]
     InquiryFactory(agency=agency_a, channel=ch_a, received_at=at(5))
     InquiryFactory(agency=agency_a, channel=ch_a, received_at=at(30, month=6))
-    from_b = inquiry(
-        agency=agency_b, channel=ch_b, received_at=at(3), forwarded_at=at(3, 10)
-    )
+    from_b = inquiry(agency=agency_b, channel=ch_b, received_at=at(3), forwarded_at=at(3, 10))
 
     def forward(inquiry, sender, receiver, by, when, replied_after=None):
         Forwarding.objects.create(
