@@ -12,7 +12,8 @@ DATABASE_URL, so the data under DATABASE_URL is never touched.
 The data (seeded, generated in PostgreSQL with ``setseed`` and ``random()``): 40
 agencies, each with 3 official accounts under a decree, an appointed petugas and
 pejabat, an SOP and a monthly audience snapshot per account; 1,000,000 inquiries
-received in the 12 months up to NOW, unevenly spread over the agencies (the four
+received in the 12 months up to NOW, stored in arrival order, unevenly spread over the
+agencies (the four
 kinds, 1-2 of 40 topics, ~30% forwarded to another agency: the forwarding due 24 hours
 later, 75% replied in time, 15% late, 10% still open, so overdue), and 100,000 posts.
 
@@ -186,15 +187,19 @@ def _seed() -> dict:
                    ({_array(petugas)})[idx] AS officer,
                    (ARRAY['pertanyaan','komentar','kritik','saran'])[1 + floor(random() * 4)::int]
                        AS kind,
-                   {first} + random() * interval '364 days 23 hours' AS received_at,
+                   received_at,
                    random() AS r_topic, random() AS r_forward, random() AS r_outcome,
                    random() AS r_delay,
                    1 + floor(random() * {TOPICS})::int AS t1,
                    1 + floor(random() * {TOPICS})::int AS t2,
                    1 + (idx + floor(random() * {AGENCIES - 1})::int) % {AGENCIES} AS to_idx
             FROM (
-                SELECT i, 1 + floor(power(random(), 1.6) * {AGENCIES})::int AS idx
-                FROM generate_series(0, {INQUIRIES - 1}) AS i
+                SELECT (row_number() OVER (ORDER BY received_at) - 1)::int AS i, idx, received_at
+                FROM (
+                    SELECT 1 + floor(power(random(), 1.6) * {AGENCIES})::int AS idx,
+                           {first} + random() * interval '364 days 23 hours' AS received_at
+                    FROM generate_series(1, {INQUIRIES})
+                ) AS r
             ) AS s
             """
         )
@@ -235,7 +240,7 @@ def _seed() -> dict:
                    CASE WHEN (r_forward < 0.3 AND r_outcome < 0.9)
                              OR (r_forward >= 0.3 AND r_outcome < 0.85) THEN officer END,
                    NULL, ''
-            FROM plan
+            FROM plan ORDER BY i
             """
         )
         cursor.execute(
@@ -260,7 +265,7 @@ def _seed() -> dict:
                    CASE WHEN r_outcome < 0.9
                             THEN received_at + interval '1 hour' + r_delay * interval '23 hours'
                    END
-            FROM plan WHERE r_forward < 0.3
+            FROM plan WHERE r_forward < 0.3 ORDER BY i
             """
         )
         cursor.execute(
@@ -284,10 +289,14 @@ def _seed() -> dict:
                    published_at, 'https://www.instagram.com/p/P' || i || '/', 'P' || i,
                    ({_array(petugas)})[idx], published_at - interval '2 hours', 1
             FROM (
-                SELECT i, 1 + floor(power(random(), 1.6) * {AGENCIES})::int AS idx,
-                       {first} + random() * interval '364 days 23 hours' AS published_at
-                FROM generate_series(0, {POSTS - 1}) AS i
+                SELECT (row_number() OVER (ORDER BY published_at) - 1)::int AS i, idx, published_at
+                FROM (
+                    SELECT 1 + floor(power(random(), 1.6) * {AGENCIES})::int AS idx,
+                           {first} + random() * interval '364 days 23 hours' AS published_at
+                    FROM generate_series(1, {POSTS})
+                ) AS r
             ) AS s
+            ORDER BY i
             """
         )
         # One snapshot per account on the last day of each month, Nov 2025 - Nov 2026.
@@ -444,10 +453,14 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT version()")
             pg_version = cursor.fetchone()[0].split(",")[0]
+            settings_pg = {}
+            for setting in ("shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather"):
+                cursor.execute(f"SHOW {setting}")
+                settings_pg[setting] = cursor.fetchone()[0]
     finally:
         benchdb.drop(admin_url, name)
 
-    section = _section(load, pg_version, seed, counts, results, subset, subset_kind)
+    section = _section(load, pg_version, settings_pg, seed, counts, results, subset, subset_kind)
     if SCALE < 1:
         print(section)
         return
@@ -455,7 +468,7 @@ def main() -> None:
     print(f"written to docs/benchmarks.md ({MARKER} section)")
 
 
-def _section(load, pg_version, seed, counts, results, subset, subset_kind) -> str:
+def _section(load, pg_version, settings_pg, seed, counts, results, subset, subset_kind) -> str:
     today = f"{dt.datetime.now(tz=dt.UTC):%Y-%m-%d}"
 
     def verdict(ms: float) -> str:
@@ -488,8 +501,12 @@ decree, an appointed petugas and pejabat, an SOP and monthly audience snapshots
 up to NOW = {NOW:%Y-%m-%d %H:%M} UTC, unevenly spread over the agencies, of which
 {counts["forwarded"]:,} forwarded ({counts["forwardings"]:,} forwardings, 24 h deadline: 75%
 replied in time, 15% late, 10% open — {counts["overdue_open"]:,} open and overdue at NOW);
-{counts["posts"]:,} posts. The periods at NOW are November 2026, October–December 2026 and
-January–December 2026 (11 months of data).
+{counts["posts"]:,} posts. Rows are inserted in the order they arrive (ids and heap
+order follow `received_at` / `published_at`, as in production). The periods at NOW are
+November 2026, October–December 2026 and January–December 2026 (11 months of data).
+PostgreSQL settings as installed: `shared_buffers` {settings_pg["shared_buffers"]},
+`work_mem` {settings_pg["work_mem"]}, `jit` {settings_pg["jit"]},
+`max_parallel_workers_per_gather` {settings_pg["max_parallel_workers_per_gather"]}.
 
 Django test client, logged in as a Diskominfo evaluator, against `reports:dashboard`:
 {RUNS} requests after {WARMUPS} warm-ups (wall time of the whole request in-process:
