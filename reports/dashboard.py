@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agency
@@ -58,21 +59,54 @@ class Row:
         return self.rate.percent
 
 
+@dataclass
+class Dashboard:
+    rows: list[Row]
+    # (agency id, Monday of the week, kind) → inquiries received.
+    weekly: dict[tuple[int, dt.date, str], int]
+
+
 def dashboard_rows(
     *, start: dt.datetime, end: dt.datetime, now: dt.datetime, agencies: QuerySet[Agency]
 ) -> list[Row]:
     """The dashboard's rows for ``agencies`` (already scoped by the caller)."""
+    return dashboard_data(start=start, end=end, now=now, agencies=agencies).rows
+
+
+def dashboard_data(
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    agencies: QuerySet[Agency],
+    all_agencies: bool = False,
+) -> Dashboard:
+    """The rows, and the weekly inquiries by kind of the chart, from one scan of the
+    period's inquiries (grouped by agency, week and kind). ``all_agencies`` says the
+    agencies are every active one, so the scan needs no agency filter."""
     agencies = list(agencies.order_by("name", "pk"))
     ids = [agency.pk for agency in agencies]
+    wanted = set(ids)
     today = timezone.localdate(now)
     compliance = compliance_for(ids, day=today)
-    counts = {
-        row["agency_id"]: row
-        for row in inquiries_received(start=start, end=end, agency_ids=ids)
+    counts: dict[int, dict[str, int]] = {}
+    weekly: dict[tuple[int, dt.date, str], int] = {}
+    grouped = (
+        inquiries_received(start=start, end=end, agency_ids=None if all_agencies else ids)
+        .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
         .order_by()
-        .values("agency_id")
+        .values("agency_id", "week", "kind")
         .annotate(**{key: Count("pk", filter=q) for key, q in _count_names().items()})
-    }
+    )
+    for row in grouped:
+        if row["agency_id"] not in wanted:
+            continue
+        total = counts.setdefault(row["agency_id"], dict.fromkeys(_count_names(), 0))
+        for key in _count_names():
+            total[key] += row[key]
+        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        key = (row["agency_id"], week, row["kind"])
+        weekly[key] = weekly.get(key, 0) + row["received"]
     rates = on_time_rates(start=start, end=end, now=now, agency_ids=ids)
     audience = audience_by_agency(on=today, agency_ids=ids)
     year_start = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
@@ -107,7 +141,7 @@ def dashboard_rows(
                 report_status=reports.get(agency.pk, ""),
             )
         )
-    return rows
+    return Dashboard(rows=rows, weekly=weekly)
 
 
 def _count_names() -> dict[str, Q]:

@@ -27,7 +27,7 @@ from inquiries.models import InquiryKind
 from katingan_sosmed import clock
 
 from . import charts, tables, trends
-from .dashboard import INQUIRY_FIGURES, ORDERINGS, dashboard_rows, inquiries_received, totals
+from .dashboard import INQUIRY_FIGURES, ORDERINGS, dashboard_data, inquiries_received, totals
 from .models import ReportFile, ReportFileKind, ReportFileStatus, ReportStatus
 
 DEFAULT_PERIOD = "bulan"
@@ -56,14 +56,19 @@ def _filtered_rows(request: HttpRequest, now: dt.datetime):
     kind = request.GET.get("jenis")
     if kind in AgencyKind.values:
         agencies = agencies.filter(kind=kind)
-    rows = dashboard_rows(start=start, end=end, now=now, agencies=agencies)
+    # Every active agency, unfiltered: the scan of the inquiries needs no agency filter.
+    everything = kind not in AgencyKind.values and request.user.roles & REGENCY_ROLES
+    data = dashboard_data(
+        start=start, end=end, now=now, agencies=agencies, all_agencies=bool(everything)
+    )
+    rows = data.rows
     compliance = request.GET.get("kepatuhan")
     if compliance in ("patuh", "belum"):
         rows = [row for row in rows if row.compliance.ok == (compliance == "patuh")]
     ordering = request.GET.get("urutan")
     if ordering in ORDERINGS:
         rows.sort(key=ORDERINGS[ordering])
-    return period, start, end, rows
+    return period, start, end, rows, data.weekly
 
 
 def _links(period: str, row) -> dict[str, str]:
@@ -83,9 +88,12 @@ def _links(period: str, row) -> dict[str, str]:
     }
 
 
-def _charts(start, end, now, rows) -> dict:
+def _charts(start, end, now, rows, weekly) -> dict:
     ids = [row.agency.pk for row in rows]
-    weeks, per_kind = trends.inquiries_per_week(start, end, ids)
+    weeks = trends.week_starts(start, end)
+    per_kind = {
+        kind: [weekly.get((week, kind), 0) for week in weeks] for kind in InquiryKind.values
+    }
     week_labels = [date_format(week, "j M") for week in weeks]
     # A year has 53 weeks: label every few so the labels stay readable.
     step = max(1, len(weeks) // 13)
@@ -131,7 +139,7 @@ def _charts(start, end, now, rows) -> dict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_regency(request)
     now = clock.now()
-    period, start, end, rows = _filtered_rows(request, now)
+    period, start, end, rows, weekly = _filtered_rows(request, now)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return _export(rows, period, fmt)
@@ -149,7 +157,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "kinds": AgencyKind.choices,
             "statuses": dict(ReportStatus.choices),
             "orderings": ORDERINGS,
-            "charts": _charts(start, end, now, rows),
+            "charts": _charts(start, end, now, rows, weekly),
             "report_year": timezone.localtime(start).year,
         },
     )
@@ -263,7 +271,7 @@ def pimpinan(request: HttpRequest) -> HttpResponse:
     the regency report PDFs."""
     _require_regency(request)
     now = clock.now()
-    period, start, end, rows = _filtered_rows(request, now)
+    period, start, end, rows, weekly = _filtered_rows(request, now)
     for row in rows:
         row.links = _links(period, row)
     attention = [row for row in rows if not row.compliance.ok or row.rate.overdue_open]
@@ -284,7 +292,7 @@ def pimpinan(request: HttpRequest) -> HttpResponse:
             "period_label": _period_label(start, end),
             "files": files,
             "statuses": dict(ReportStatus.choices),
-            "charts": _charts(start, end, now, rows),
+            "charts": _charts(start, end, now, rows, weekly),
             "report_year": timezone.localtime(start).year,
         },
     )

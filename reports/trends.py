@@ -1,6 +1,7 @@
 """Time series of the dashboard's charts (issue 8), each one aggregate query.
 
-* inquiries received per week, by kind;
+* inquiries received per week, by kind (from :func:`reports.dashboard.dashboard_data`,
+  which counts the rows in the same scan);
 * forwardings still overdue at the end of each week (open, or replied only later);
 * the on-time rate of the replies per month, per agency;
 * audience per platform at the start and the end of the period.
@@ -9,14 +10,12 @@
 import datetime as dt
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from inquiries.board import board_forwardings
-from inquiries.models import ForwardingStatus, InquiryKind
+from inquiries.models import ForwardingStatus
 from publications.figures import latest_snapshots
-
-from .dashboard import inquiries_received
 
 MAX_WEEKS = 53
 
@@ -35,24 +34,6 @@ def week_starts(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
         weeks.append(first)
         first += dt.timedelta(days=7)
     return weeks
-
-
-def inquiries_per_week(start, end, agency_ids) -> tuple[list[dt.date], dict[str, list[int]]]:
-    weeks = week_starts(start, end)
-    rows = (
-        inquiries_received(start=start, end=end, agency_ids=agency_ids)
-        .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values("week", "kind")
-        .annotate(n=Count("pk"))
-    )
-    index = {week: i for i, week in enumerate(weeks)}
-    series = {kind: [0] * len(weeks) for kind in InquiryKind.values}
-    for row in rows:
-        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
-        if week in index:
-            series[row["kind"]][index[week]] += row["n"]
-    return weeks, series
 
 
 def overdue_per_week(start, end, now, agency_ids) -> tuple[list[dt.date], list[int]]:

@@ -191,7 +191,7 @@ def test_who_sees_the_dashboard_and_the_pimpinan_view(client, request, month, wh
 def test_the_pimpinan_view_lists_agencies_needing_attention(client, month, pimpinan):
     client.force_login(pimpinan)
     html = client.get(reverse("reports:pimpinan")).content.decode()
-    attention = html.split("data-attention")[1].split("</ul>")[0]
+    attention = html.split("data-attention")[1].split('id="files-heading"')[0]
     # B has an overdue forwarding; every test agency lacks decrees, so all are listed.
     assert 'data-agency="disdukcapil"' in attention
     assert "1 penerusan melewati tenggat" in attention or "1 forwarding overdue" in attention
