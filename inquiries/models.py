@@ -161,13 +161,6 @@ class Inquiry(models.Model):
             models.Index(fields=["agency", "status", "received_at"], name="inq_agency_status_idx"),
             models.Index(fields=["agency", "received_at"], name="inq_agency_received_idx"),
             models.Index(fields=["due_at"], condition=Q(due_at__isnull=False), name="inq_due_idx"),
-            # The dashboard counts a period's inquiries per agency, kind and route from
-            # this index alone (PostgreSQL; elsewhere a plain index on received_at).
-            models.Index(
-                fields=["received_at"],
-                include=["agency", "kind", "answered_at", "forwarded_at"],
-                name="inq_received_cover_idx",
-            ),
             # The annual report counts an agency's answers to the public per year.
             models.Index(
                 fields=["agency", "answered_at"],
