@@ -79,11 +79,9 @@ def dashboard_data(
     end: dt.datetime,
     now: dt.datetime,
     agencies: QuerySet[Agency],
-    all_agencies: bool = False,
 ) -> Dashboard:
     """The rows, and the weekly inquiries by kind of the chart, from one scan of the
-    period's inquiries (grouped by agency, week and kind). ``all_agencies`` says the
-    agencies are every active one, so the scan needs no agency filter."""
+    period's inquiries (grouped by agency, week and kind)."""
     agencies = list(agencies.order_by("name", "pk"))
     ids = [agency.pk for agency in agencies]
     wanted = set(ids)
@@ -92,7 +90,7 @@ def dashboard_data(
     counts: dict[int, dict[str, int]] = {}
     weekly: dict[tuple[int, dt.date, str], int] = {}
     grouped = (
-        inquiries_received(start=start, end=end, agency_ids=None if all_agencies else ids)
+        inquiries_received(start=start, end=end, agency_ids=ids)
         .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
         .order_by()
         .values("agency_id", "week", "kind")

@@ -56,11 +56,7 @@ def _filtered_rows(request: HttpRequest, now: dt.datetime):
     kind = request.GET.get("jenis")
     if kind in AgencyKind.values:
         agencies = agencies.filter(kind=kind)
-    # Every active agency, unfiltered: the scan of the inquiries needs no agency filter.
-    everything = kind not in AgencyKind.values and request.user.roles & REGENCY_ROLES
-    data = dashboard_data(
-        start=start, end=end, now=now, agencies=agencies, all_agencies=bool(everything)
-    )
+    data = dashboard_data(start=start, end=end, now=now, agencies=agencies)
     rows = data.rows
     compliance = request.GET.get("kepatuhan")
     if compliance in ("patuh", "belum"):
