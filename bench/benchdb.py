@@ -76,3 +76,17 @@ def write_section(start: str, end: str, section: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     path.write_text(text)
+
+
+def sql_array(values) -> str:
+    """A PostgreSQL ARRAY literal of values the benchmark generated itself (ids, or
+    already quoted literals), never of outside input."""
+    return "ARRAY[" + ",".join(str(v) for v in values) + "]"
+
+
+def tracking_alphabet() -> str:
+    """The alphabet of tracking codes; the generators assume 32 letters and 8 places."""
+    from inquiries.models import TRACKING_ALPHABET, TRACKING_LENGTH
+
+    assert len(TRACKING_ALPHABET) == 32 and TRACKING_LENGTH == 8
+    return TRACKING_ALPHABET

@@ -34,6 +34,8 @@ import time
 
 import benchdb  # puts the project on sys.path
 
+_array = benchdb.sql_array
+
 # BENCH_SCALE < 1 makes a smaller data set for a quick look; it does not write the doc.
 SCALE = float(os.environ.get("BENCH_SCALE", 1))
 RUNS = 20
@@ -49,17 +51,6 @@ TARGET_MS = 300
 MARKER = "dashboard"
 HOST = "localhost"  # in the default ALLOWED_HOSTS; the test client's "testserver" is not
 KINDS = ("dinas", "badan", "kecamatan", "sekretariat", "rsud")
-
-
-def _array(values) -> str:
-    return "ARRAY[" + ",".join(str(v) for v in values) + "]"
-
-
-def _alphabet() -> str:
-    from inquiries.models import TRACKING_ALPHABET, TRACKING_LENGTH
-
-    assert len(TRACKING_ALPHABET) == 32 and TRACKING_LENGTH == 8
-    return TRACKING_ALPHABET
 
 
 def _seed() -> dict:
@@ -172,7 +163,7 @@ def _seed() -> dict:
     topic_names = _array(f"'topik {n}'" for n in range(1, TOPICS + 1)) + "::text[]"
     first = f"TIMESTAMPTZ '{FIRST.isoformat()}'"
     tracking = " || ".join(
-        f"substr('{_alphabet()}', ((i >> {5 * k}) & 31) + 1, 1)" for k in range(8)
+        f"substr('{benchdb.tracking_alphabet()}', ((i >> {5 * k}) & 31) + 1, 1)" for k in range(8)
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.2026)")

@@ -34,6 +34,8 @@ import time
 
 import benchdb  # puts the project on sys.path
 
+_array = benchdb.sql_array
+
 # BENCH_SCALE < 1 makes a smaller data set for a quick look; it does not write the doc.
 SCALE = float(os.environ.get("BENCH_SCALE", 1))
 # BENCH_PLANS prints the EXPLAIN ANALYZE of the five slowest queries (not in the doc).
@@ -58,10 +60,6 @@ TOPIC_NAMES = [
     "pariwisata", "festival budaya", "olahraga", "stunting", "vaksinasi", "narkoba",
     "keamanan", "lingkungan",
 ]  # fmt: skip
-
-
-def _array(values) -> str:
-    return "ARRAY[" + ",".join(str(v) for v in values) + "]"
 
 
 def _seed() -> dict:
@@ -159,7 +157,7 @@ def _seed() -> dict:
     n_posts = BIG_POSTS + (AGENCIES - 1) * OTHER_POSTS
     year_start = f"TIMESTAMPTZ '{YEAR}-01-01 00:00+07'"
     tracking = " || ".join(
-        f"substr('{_alphabet()}', ((i >> {5 * k}) & 31) + 1, 1)" for k in range(8)
+        f"substr('{benchdb.tracking_alphabet()}', ((i >> {5 * k}) & 31) + 1, 1)" for k in range(8)
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.2025)")
@@ -333,13 +331,6 @@ def _seed() -> dict:
         "big": big,
         "pejabat": pejabat[0],
     }
-
-
-def _alphabet() -> str:
-    from inquiries.models import TRACKING_ALPHABET, TRACKING_LENGTH
-
-    assert len(TRACKING_ALPHABET) == 32 and TRACKING_LENGTH == 8
-    return TRACKING_ALPHABET
 
 
 def _recommendations(agency, by_id: int) -> None:
