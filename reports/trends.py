@@ -41,8 +41,12 @@ def overdue_per_week(start, end, now, agency_ids) -> tuple[list[dt.date], list[i
     the period were past their deadline without a reply."""
     weeks = week_starts(start, end)
     moments = [min(_local(week + dt.timedelta(days=7)), now) for week in weeks]
-    forwardings = board_forwardings(start=start, end=end, agency_ids=agency_ids).exclude(
-        status=ForwardingStatus.REROUTED
+    # Only a forwarding replied late or not at all can be overdue at some moment: the
+    # rest is left out before the per-week counts (same result, far fewer rows).
+    forwardings = (
+        board_forwardings(start=start, end=end, agency_ids=agency_ids)
+        .exclude(status=ForwardingStatus.REROUTED)
+        .filter(Q(replied_at__isnull=True) | Q(replied_at__gt=F("due_at")))
     )
     counts = forwardings.aggregate(
         **{

@@ -196,3 +196,21 @@ def test_the_pimpinan_view_lists_agencies_needing_attention(client, month, pimpi
     assert 'data-agency="disdukcapil"' in attention
     assert "1 penerusan melewati tenggat" in attention or "1 forwarding overdue" in attention
     assert "<form" not in html.split("data-attention")[1].split("<h2")[0]  # read-only
+
+
+def test_overdue_per_week_against_the_hand_count(month):
+    from inquiries.board_views import period_bounds
+    from reports import trends
+
+    start, end = period_bounds("bulan", NOW)
+    weeks, overdue = trends.overdue_per_week(start, end, NOW, None)
+    assert [w.isoformat() for w in weeks] == [
+        "2026-06-29",
+        "2026-07-06",
+        "2026-07-13",
+        "2026-07-20",
+        "2026-07-27",
+    ]
+    # B's forwarding to A was replied late, but before the end of its week: never counted.
+    # A's second forwarding to B (due 19 July, open) is overdue from the week of 13 July on.
+    assert overdue == [0, 0, 1, 1, 1]
