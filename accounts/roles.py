@@ -23,3 +23,8 @@ class Role(models.TextChoices):
 AGENCY_ROLES = frozenset({Role.PETUGAS, Role.PEJABAT})
 # Roles that see every agency.
 REGENCY_ROLES = frozenset({Role.EVALUATOR, Role.PIMPINAN, Role.ADMINISTRATOR})
+# Who takes the pejabat's decisions (approve a post, record a recommendation, submit the
+# annual report): the agency's pejabat, or an administrator.
+APPROVER_ROLES = frozenset({Role.PEJABAT, Role.ADMINISTRATOR})
+# Who takes Diskominfo's evaluation steps of the annual reports (Pasal 16).
+EVALUATOR_ROLES = frozenset({Role.EVALUATOR, Role.ADMINISTRATOR})

@@ -11,7 +11,8 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -100,3 +101,28 @@ def csv_cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text, never runs as a formula."""
     text = "" if value is None else str(value)
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def as_download(response: HttpResponseBase, filename: str | None = None) -> HttpResponseBase:
+    """Mark ``response`` as a private download: an attachment named ``filename`` (when
+    given), never content-sniffed, never cached."""
+    if filename is not None:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def stored_file_response(
+    document: FieldFile, filename: str, content_type: str = "application/pdf"
+) -> FileResponse:
+    """Send a stored file as a download, never rendered inline and never cached; 404
+    when the file is gone."""
+    try:
+        handle = document.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    return as_download(response)

@@ -17,8 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.db.models import Count, Model, OuterRef, Prefetch, Subquery
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +60,7 @@ from .viewkit import (
     csv_cell,
     filtered,
     safe_next,
+    stored_file_response,
     style_form,
 )
 
@@ -122,20 +122,6 @@ def _record_saver(request: HttpRequest, now: dt.datetime) -> Callable[[forms.Bas
 def _file_token(text: str) -> str:
     """A name part safe in any file system and header: ASCII letters, digits, dashes."""
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:80] or "dokumen"
-
-
-def _pdf_response(document: FieldFile, filename: str) -> FileResponse:
-    """Send a stored PDF as a download, never rendered inline and never cached."""
-    try:
-        handle = document.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _decree_state(decree: Decree, today: dt.date) -> str:
@@ -464,7 +450,7 @@ def decree_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def decree_file(request: HttpRequest, pk: int) -> FileResponse:
     decree = get_for_user(Decree.objects.all(), request.user, pk=pk)
-    return _pdf_response(decree.document, f"SK-{_file_token(decree.number)}.pdf")
+    return stored_file_response(decree.document, f"SK-{_file_token(decree.number)}.pdf")
 
 
 # --- Appointments ---------------------------------------------------------------------
@@ -612,7 +598,7 @@ def sop_create(request: HttpRequest) -> HttpResponse:
 def sop_file(request: HttpRequest, pk: int) -> FileResponse:
     sop = get_for_user(Sop.objects.select_related("agency"), request.user, pk=pk)
     name = f"SOP-{_file_token(sop.agency.slug)}-{sop.effective_from:%Y-%m-%d}.pdf"
-    return _pdf_response(sop.document, name)
+    return stored_file_response(sop.document, name)
 
 
 # --- Export ---------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.utils import timezone
+
+from katingan_sosmed.clock import local_midnight
 
 from .models import Inquiry, InquiryKind
 
@@ -35,17 +36,9 @@ class TopicSummary:
     total: int
 
 
-def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        dt.datetime.combine(end, dt.time.min, tzinfo=tz),
-    )
-
-
 def received_in(start: dt.date, end: dt.date, agency_ids: list[int] | None = None):
     """Inquiries received between two local dates, optionally of some agencies."""
-    since, until = _local_bounds(start, end)
+    since, until = local_midnight(start), local_midnight(end)
     inquiries = Inquiry.objects.filter(received_at__gte=since, received_at__lt=until)
     if agency_ids is not None:
         inquiries = inquiries.filter(agency_id__in=agency_ids)

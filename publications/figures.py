@@ -27,7 +27,9 @@ class Engagement:
     forwards: int
 
 
-def _latest(field: str, end: dt.datetime) -> Coalesce:
+def latest_reading(field: str, end: dt.datetime) -> Coalesce:
+    """A post's ``field`` at its latest reading dated before the local day of ``end``
+    (0 when never read), as an expression to annotate posts with."""
     last_day = timezone.localdate(end)  # exclusive: readings dated before the local end
     reading = PostMetric.objects.filter(post=OuterRef("pk"), read_on__lt=last_day).order_by(
         "-read_on"
@@ -47,9 +49,9 @@ def engagement(
     if agency_ids is not None:
         posts = posts.filter(agency_id__in=list(agency_ids))
     posts = posts.annotate(
-        latest_comments=_latest("comments", end),
-        latest_shares=_latest("shares", end),
-        latest_forwards=_latest("forwards", end),
+        latest_comments=latest_reading("comments", end),
+        latest_shares=latest_reading("shares", end),
+        latest_forwards=latest_reading("forwards", end),
     )
     rows = (
         posts.order_by()

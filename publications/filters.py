@@ -6,12 +6,12 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import scope_for, scoped
 from accounts.filters import RegistryFilterSet, StableOrderingFilter, agency_choice_filter
 from accounts.models import OfficialAccount, Platform
+from katingan_sosmed.clock import local_midnight
 
 from .models import MediaType, Post, PostCategory, PostStatus, Recommendation, RecommendationStatus
 
@@ -22,10 +22,6 @@ def _accounts(request) -> QuerySet[OfficialAccount]:
     return scoped(OfficialAccount.objects.select_related("agency"), request.user).order_by(
         "agency__short_name", "platform", "handle"
     )
-
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 class AccountField(forms.ModelChoiceField):
@@ -116,10 +112,10 @@ class PostFilter(RegistryFilterSet):
             self.form.fields.pop("status", None)
 
     def published_from(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
-        return queryset.filter(published_at__gte=_local_midnight(value))
+        return queryset.filter(published_at__gte=local_midnight(value))
 
     def published_until(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
-        return queryset.filter(published_at__lt=_local_midnight(value + dt.timedelta(days=1)))
+        return queryset.filter(published_at__lt=local_midnight(value + dt.timedelta(days=1)))
 
 
 class RecommendationFilter(RegistryFilterSet):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.models import AccountStatus, AccountType, OfficialAccount, User
-from accounts.roles import Role
+from accounts.roles import APPROVER_ROLES
 from audit.services import audit_record
 from inquiries.models import Inquiry
 from inquiries.selectors import handled_by
@@ -205,7 +205,7 @@ def _require_agency_writer(user: User, agency_id: int) -> None:
 
 
 def _require_pejabat(user: User) -> None:
-    if not user.roles & {Role.PEJABAT, Role.ADMINISTRATOR}:
+    if not user.roles & APPROVER_ROLES:
         raise PostError(_("Only the agency's pejabat approves or returns a post."))
 
 

@@ -27,9 +27,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_for_user, scope_for, visible_agencies
 from accounts.models import Agency
-from accounts.roles import Role
+from accounts.roles import APPROVER_ROLES
 from accounts.viewkit import (
     agency_for_create,
+    as_download,
     choose_agency,
     csv_cell,
     filtered,
@@ -77,7 +78,7 @@ def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 
 
 def _is_approver(user) -> bool:
-    return bool(user.roles & {Role.PEJABAT, Role.ADMINISTRATOR})
+    return bool(user.roles & APPROVER_ROLES)
 
 
 def _post_for(request: HttpRequest, pk: int, *, write: bool = False) -> Post:
@@ -106,10 +107,7 @@ def _stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse
             yield writer.writerow([csv_cell(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return as_download(response, filename)
 
 
 def _local(value: dt.datetime | None) -> str:
@@ -447,10 +445,9 @@ def post_calendar(request: HttpRequest) -> HttpResponse:
         if slug:
             agency = get_for_user(Agency.objects.all(), request.user, agency_lookup="pk", slug=slug)
             posts = posts.filter(agency=agency)
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
+    start = clock.local_midnight(month)
     following = (month + dt.timedelta(days=32)).replace(day=1)
-    end = dt.datetime.combine(following, dt.time.min, tzinfo=tz)
+    end = clock.local_midnight(following)
     posts = posts.filter(
         Q(published_at__gte=start, published_at__lt=end)
         | Q(published_at__isnull=True, planned_at__gte=start, planned_at__lt=end)
@@ -572,9 +569,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         "\ufeff" + imports.template_csv(), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="templat-impor-publikasi.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return as_download(response, "templat-impor-publikasi.csv")
 
 
 # --- Audience -------------------------------------------------------------------------
@@ -676,15 +671,14 @@ def feedback(request: HttpRequest) -> HttpResponse:
     else:
         agency_ids = [scope.agency_id] if scope.agency_id else []
     topics = inquiry_figures.topics_in(start, end, agency_ids, limit=50)
-    tz = timezone.get_current_timezone()
     engagement = figures.engagement(
-        start=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        end=dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+        start=clock.local_midnight(start),
+        end=clock.local_midnight(end),
         agency_ids=agency_ids,
     ).values()
     recommendations = recommendations_for(request.user).filter(
-        created_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-        created_at__lt=dt.datetime.combine(end, dt.time.min, tzinfo=tz),
+        created_at__gte=clock.local_midnight(start),
+        created_at__lt=clock.local_midnight(end),
     )
     if agency_ids is not None:
         recommendations = recommendations.filter(agency_id__in=agency_ids)

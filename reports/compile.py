@@ -14,8 +14,8 @@ Every count comes from an aggregate of the apps that own the data:
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, ExtractMonth
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from accounts.models import Agency, Appointment, Decree, OfficialAccount, Sop
@@ -23,7 +23,7 @@ from inquiries import figures as inquiry_figures
 from inquiries.board import on_time_rates
 from inquiries.models import Forwarding, ForwardingStatus, Inquiry
 from publications import figures as post_figures
-from publications.models import Post, PostCategory, PostMetric, PostStatus, Recommendation
+from publications.models import Post, PostCategory, PostStatus, Recommendation
 
 SCHEMA = 1
 TOP_POSTS = 5
@@ -37,6 +37,12 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
         dt.datetime(year, 1, 1, tzinfo=tz),
         dt.datetime(year + 1, 1, 1, tzinfo=tz),
     )
+
+
+def report_figures(report, *, now: dt.datetime) -> dict:
+    """What a report shows and prints: its frozen snapshot once submitted, the figures
+    compiled ``now`` while it is a draft."""
+    return report.snapshot or compile_report(report.agency, report.year, now=now)
 
 
 def compile_report(agency: Agency, year: int, *, now: dt.datetime) -> dict:
@@ -148,13 +154,6 @@ def _published(agency: Agency, start: dt.datetime, end: dt.datetime):
     )
 
 
-def _latest(field: str, end: dt.datetime):
-    reading = PostMetric.objects.filter(
-        post=OuterRef("pk"), read_on__lt=timezone.localdate(end)
-    ).order_by("-read_on")
-    return Coalesce(Subquery(reading.values(field)[:1], output_field=IntegerField()), Value(0))
-
-
 def _content(agency: Agency, start: dt.datetime, end: dt.datetime, engagement) -> dict:
     """Section c: posts by Pasal 10 category and month, and the most engaging posts."""
     by_month = {m: dict.fromkeys(PostCategory.values, 0) for m in range(1, 13)}
@@ -171,9 +170,9 @@ def _content(agency: Agency, start: dt.datetime, end: dt.datetime, engagement) -
         _published(agency, start, end)
         .select_related("account")
         .annotate(
-            comments=_latest("comments", end),
-            shares=_latest("shares", end),
-            forwards=_latest("forwards", end),
+            comments=post_figures.latest_reading("comments", end),
+            shares=post_figures.latest_reading("shares", end),
+            forwards=post_figures.latest_reading("forwards", end),
         )
         .annotate(engagement=F("comments") + F("shares") + F("forwards"))
         .order_by("-engagement", "-published_at", "pk")[:TOP_POSTS]

@@ -24,11 +24,17 @@ from publications.models import Post, PostStatus
 
 from .models import AnnualReport
 
-# ?angka= of the inquiry drill-down → its condition on the inquiries received.
+# Each inquiry figure of a row (its Row field) → its condition on the inquiries received.
 INQUIRY_FIGURES: dict[str, Q] = {
-    "diterima": Q(),
-    "dijawab-langsung": Q(answered_at__isnull=False, forwarded_at__isnull=True),
-    "diteruskan": Q(forwarded_at__isnull=False),
+    "received": Q(),
+    "answered_directly": Q(answered_at__isnull=False, forwarded_at__isnull=True),
+    "forwarded": Q(forwarded_at__isnull=False),
+}
+# ?angka= of the inquiry drill-down (Indonesian, like every query parameter) → its figure.
+FIGURE_PARAMS = {
+    "diterima": "received",
+    "dijawab-langsung": "answered_directly",
+    "diteruskan": "forwarded",
 }
 
 
@@ -94,13 +100,13 @@ def dashboard_data(
         .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
         .order_by()
         .values("agency_id", "week", "kind")
-        .annotate(**{key: Count("pk", filter=q) for key, q in _count_names().items()})
+        .annotate(**{key: Count("pk", filter=q) for key, q in INQUIRY_FIGURES.items()})
     )
     for row in grouped:
         if row["agency_id"] not in wanted:
             continue
-        total = counts.setdefault(row["agency_id"], dict.fromkeys(_count_names(), 0))
-        for key in _count_names():
+        total = counts.setdefault(row["agency_id"], dict.fromkeys(INQUIRY_FIGURES, 0))
+        for key in INQUIRY_FIGURES:
             total[key] += row[key]
         week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
         key = (row["agency_id"], week, row["kind"])
@@ -140,14 +146,6 @@ def dashboard_data(
             )
         )
     return Dashboard(rows=rows, weekly=weekly)
-
-
-def _count_names() -> dict[str, Q]:
-    return {
-        "received": INQUIRY_FIGURES["diterima"],
-        "answered_directly": INQUIRY_FIGURES["dijawab-langsung"],
-        "forwarded": INQUIRY_FIGURES["diteruskan"],
-    }
 
 
 # ?urutan= → the sort key of a row (allow-listed); the default is by name.

@@ -27,16 +27,17 @@ from inquiries.models import InquiryKind
 from katingan_sosmed import clock
 
 from . import charts, tables, trends
-from .dashboard import INQUIRY_FIGURES, ORDERINGS, dashboard_data, inquiries_received, totals
+from .dashboard import (
+    FIGURE_PARAMS,
+    INQUIRY_FIGURES,
+    ORDERINGS,
+    dashboard_data,
+    inquiries_received,
+    totals,
+)
 from .models import ReportFile, ReportFileKind, ReportFileStatus, ReportStatus
 
 DEFAULT_PERIOD = "bulan"
-# Template names of the inquiry figures' drill-down links → their ?angka=.
-LINK_NAMES = {
-    "received": "diterima",
-    "answered_directly": "dijawab-langsung",
-    "forwarded": "diteruskan",
-}
 
 
 def _require_regency(request: HttpRequest) -> None:
@@ -74,7 +75,7 @@ def _links(period: str, row) -> dict[str, str]:
     return {
         **{
             name: f"{inquiry}?{urlencode({'periode': period, 'instansi': slug, 'angka': key})}"
-            for name, key in LINK_NAMES.items()
+            for key, name in FIGURE_PARAMS.items()
         },
         **{
             key: f"{board}?{urlencode({'periode': period, 'instansi': slug, 'angka': key})}"
@@ -166,18 +167,7 @@ def _period_label(start, end) -> str:
 
 def _export(rows, period: str, fmt: str) -> HttpResponse:
     header, body = dashboard_table(rows)
-    stem = f"dasbor-{period}"
-    if fmt == "csv":
-        response = HttpResponse(tables.as_csv(header, body), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            tables.as_xlsx("dasbor", header, body),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return tables.response(f"dasbor-{period}", fmt, header, body)
 
 
 def dashboard_table(rows) -> tables.Table:
@@ -225,7 +215,7 @@ def dashboard_inquiries(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     period = _period(request)
     figure = request.GET.get("angka")
-    if figure not in INQUIRY_FIGURES:
+    if figure not in FIGURE_PARAMS:
         raise Http404
     start, end = period_bounds(period, now)
     agency = None
@@ -238,7 +228,7 @@ def dashboard_inquiries(request: HttpRequest) -> HttpResponse:
     ids = [agency.pk] if agency else list(agencies.values_list("pk", flat=True))
     inquiries = (
         inquiries_received(start=start, end=end, agency_ids=ids)
-        .filter(INQUIRY_FIGURES[figure])
+        .filter(INQUIRY_FIGURES[FIGURE_PARAMS[figure]])
         .select_related("agency", "channel")
         .order_by("-received_at", "-pk")
     )

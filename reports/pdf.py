@@ -26,7 +26,7 @@ from katingan_sosmed import clock
 from publications.models import PostCategory
 
 from . import charts
-from .compile import compile_report
+from .compile import report_figures
 from .models import FACILITIES, SECTIONS, AnnualReport, Evaluation, ReportStatus
 
 PLACE = "Kasongan"
@@ -132,19 +132,12 @@ def _sections() -> list[dict]:
 # --- The annual report -----------------------------------------------------------------
 
 
-def annual_report_figures(report: AnnualReport, *, now: dt.datetime | None = None) -> dict:
-    """The frozen snapshot, or for a draft the figures computed now."""
-    if report.snapshot:
-        return report.snapshot
-    return compile_report(report.agency, report.year, now=now or clock.now())
-
-
 def annual_report_context(report: AnnualReport, *, now: dt.datetime | None = None) -> dict:
     """Everything the annual template prints, numbers still numbers (the template
     formats them) except rates and dates, formatted here. Call with the id locale on."""
     now = now or clock.now()
     preview = not report.snapshot
-    figures = annual_report_figures(report, now=now)
+    figures = report_figures(report, now=now)
     a, b, c, d = figures["a"], figures["b"], figures["c"], figures["d"]
     e, f, h = figures["e"], figures["f"], figures["h"]
     categories = [(key, str(label)) for key, label in PostCategory.choices]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import scope_for
 from accounts.models import Agency, User
-from accounts.roles import Role
+from accounts.roles import APPROVER_ROLES, EVALUATOR_ROLES
 from audit.services import audit_record
 
 from .compile import compile_report
@@ -88,7 +88,7 @@ def report_submit(*, report: AnnualReport, by: User, now: datetime) -> AnnualRep
     with transaction.atomic():
         locked = _locked(report, by, allowed=(S.DRAFT, S.RETURNED), action=_("submit"))
         _require_agency_writer(by, locked.agency_id)
-        if not by.roles & {Role.PEJABAT, Role.ADMINISTRATOR}:
+        if not by.roles & APPROVER_ROLES:
             raise ReportError(_("Only the agency's pejabat submits its report."))
         missing = [
             SECTIONS[letter]
@@ -188,7 +188,7 @@ def _require_agency_writer(user: User, agency_id: int) -> None:
 
 
 def _require_evaluator(user: User) -> None:
-    if not user.roles & {Role.EVALUATOR, Role.ADMINISTRATOR}:
+    if not user.roles & EVALUATOR_ROLES:
         raise ReportError(_("Only a Diskominfo evaluator takes this step."))
 
 

@@ -8,9 +8,10 @@ import csv
 import io
 from collections.abc import Callable
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from accounts.viewkit import csv_cell
+from accounts.viewkit import as_download, csv_cell
 from inquiries.models import InquiryKind
 from publications.models import PostCategory
 
@@ -237,3 +238,15 @@ def as_xlsx(title: str, header: list[str], rows: list[list[object]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def response(stem: str, fmt: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+    """A table as a CSV or XLSX download named ``<stem>.<fmt>``."""
+    if fmt == "csv":
+        body = HttpResponse(as_csv(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        body = HttpResponse(as_xlsx(stem.rsplit("-", 1)[-1], header, rows), content_type=XLSX)
+    return as_download(body, f"{stem}.{fmt}")

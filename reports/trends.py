@@ -13,15 +13,13 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from accounts.models import Platform
 from inquiries.board import board_forwardings
 from inquiries.models import ForwardingStatus
+from katingan_sosmed.clock import local_midnight
 from publications.figures import latest_snapshots
 
 MAX_WEEKS = 53
-
-
-def _local(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def week_starts(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
@@ -40,7 +38,7 @@ def overdue_per_week(start, end, now, agency_ids) -> tuple[list[dt.date], list[i
     """At the end of each week (or now, for the current one), how many forwardings of
     the period were past their deadline without a reply."""
     weeks = week_starts(start, end)
-    moments = [min(_local(week + dt.timedelta(days=7)), now) for week in weeks]
+    moments = [min(local_midnight(week + dt.timedelta(days=7)), now) for week in weeks]
     # Only a forwarding replied late or not at all can be overdue at some moment: the
     # rest is left out before the per-week counts (same result, far fewer rows).
     forwardings = (
@@ -81,8 +79,6 @@ def on_time_per_month(start, end, now, agency_ids) -> dict[int, dict[dt.date, fl
 
 def audience_per_platform(start, end, agency_ids) -> list[tuple[str, int, int]]:
     """(platform, audience at the start, audience at the end) of the period."""
-    from accounts.models import Platform
-
     labels = dict(Platform.choices)
     first = timezone.localdate(start) - dt.timedelta(days=1)
     last = timezone.localdate(end - dt.timedelta(microseconds=1))

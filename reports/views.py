@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,12 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_for_user, scope_for, scoped
-from accounts.roles import REGENCY_ROLES, Role
-from accounts.viewkit import agency_for_create, choose_agency, paginate, style_form
+from accounts.roles import APPROVER_ROLES, EVALUATOR_ROLES, REGENCY_ROLES
+from accounts.viewkit import (
+    agency_for_create,
+    choose_agency,
+    paginate,
+    stored_file_response,
+    style_form,
+)
 from katingan_sosmed import clock
 
 from . import services, tables
-from .compile import compile_report
+from .compile import report_figures
 from .files import request_file
 from .forms import EvaluationForm, NarrativeForm, NoteForm, ReportCreateForm, default_year
 from .models import (
@@ -50,7 +56,7 @@ def _report_for(request: HttpRequest, pk: int, *, write: bool = False) -> Annual
 
 
 def _is_evaluator(user) -> bool:
-    return bool(user.roles & {Role.EVALUATOR, Role.ADMINISTRATOR})
+    return bool(user.roles & EVALUATOR_ROLES)
 
 
 def _require_evaluator(request: HttpRequest) -> None:
@@ -60,7 +66,7 @@ def _require_evaluator(request: HttpRequest) -> None:
 
 def figures_of(report: AnnualReport) -> dict:
     """The frozen figures of a submitted report, or the live ones of a draft."""
-    return report.snapshot or compile_report(report.agency, report.year, now=clock.now())
+    return report_figures(report, now=clock.now())
 
 
 @login_required
@@ -143,9 +149,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": report.events.select_related("actor"),
             "tables": tables.TABLES,
             "can_edit": may_write and report.is_editable,
-            "can_submit": may_write
-            and report.is_editable
-            and bool(user.roles & {Role.PEJABAT, Role.ADMINISTRATOR}),
+            "can_submit": may_write and report.is_editable and bool(user.roles & APPROVER_ROLES),
             "can_start": evaluator and report.status == S.SUBMITTED,
             "can_return": evaluator and report.status in (S.SUBMITTED, S.UNDER_EVALUATION),
             "can_evaluate": evaluator and report.status == S.UNDER_EVALUATION,
@@ -326,22 +330,7 @@ def table_export(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResp
     if name not in tables.TABLES or fmt not in ("csv", "xlsx"):
         raise Http404
     header, rows = tables.table(name, figures_of(report))
-    return _table_response(f"laporan-{report.agency.slug}-{report.year}-{name}", fmt, header, rows)
-
-
-def _table_response(stem: str, fmt: str, header, rows) -> HttpResponse:
-    filename = f"{stem}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(tables.as_csv(header, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            tables.as_xlsx(stem.rsplit("-", 1)[-1], header, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return tables.response(f"laporan-{report.agency.slug}-{report.year}-{name}", fmt, header, rows)
 
 
 # --- PDF files --------------------------------------------------------------------------
@@ -405,19 +394,7 @@ def file_download(request: HttpRequest, file_pk: int) -> HttpResponse:
         _report_for(request, report_file.report_id)  # 404 outside the user's scope
     elif not request.user.roles & REGENCY_ROLES:
         raise Http404
-    try:
-        handle = report_file.document.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=report_file.document.name.rsplit("/", 1)[-1],
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(report_file.document, report_file.document.name.rsplit("/", 1)[-1])
 
 
 # --- The regency report for the Bupati ----------------------------------------------------
@@ -478,4 +455,4 @@ def regency_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     year = _regency_year(request)
     header, rows = tables.regency_table(compile_regency(year, now=clock.now()), dict(S.choices))
-    return _table_response(f"laporan-kabupaten-{year}", fmt, header, rows)
+    return tables.response(f"laporan-kabupaten-{year}", fmt, header, rows)
