@@ -26,7 +26,16 @@ from audit.services import audit_record, changed_fields
 from katingan_sosmed import clock
 
 from . import tokens
-from .models import Answer, DeadlineCalendar, Forwarding, Inquiry, InquiryEvent, IntegrationToken
+from .models import (
+    Answer,
+    DailyCount,
+    DeadlineCalendar,
+    Forwarding,
+    ForwardingDailyCount,
+    Inquiry,
+    InquiryEvent,
+    IntegrationToken,
+)
 from .privacy import mask_contact, mask_name
 from .selectors import INQUIRY_LOOKUPS
 
@@ -273,4 +282,39 @@ class DeadlineCalendarAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ("__str__", "enabled", "day_start", "day_end", "include_cuti_bersama")
     fields = ("enabled", "day_start", "day_end", "include_cuti_bersama", "updated_by", "updated_at")
+    readonly_fields = fields
+
+
+@admin.register(DailyCount)
+class DailyCountAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The dashboard's stored daily inquiry counters, read-only: they move with every
+    inquiry (:mod:`inquiries.counts`) and are rebuilt by ``manage.py
+    rebuild_inquiry_counts``."""
+
+    list_display = (
+        "day",
+        "agency",
+        "questions",
+        "comments",
+        "criticisms",
+        "suggestions",
+        "answered_directly",
+        "forwarded",
+    )
+    list_filter = ("agency",)
+    list_select_related = ("agency",)
+    date_hierarchy = "day"
+    fields = (*list_display, "week")
+    readonly_fields = fields
+
+
+@admin.register(ForwardingDailyCount)
+class ForwardingDailyCountAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The stored daily forwarding counters of the 24-hour rates, read-only (as above)."""
+
+    list_display = ("day", "agency", "total", "replied", "replied_on_time", "replied_late")
+    list_filter = ("agency",)
+    list_select_related = ("agency",)
+    date_hierarchy = "day"
+    fields = list_display
     readonly_fields = fields

@@ -5,18 +5,19 @@ same numbers can be reused by the reports.
 
 The figures of the board and the lists behind them share one definition: the
 forwardings of :func:`board_forwardings`, narrowed by one ``Q`` of
-:func:`figure_filters`. :func:`on_time_rates` counts with those ``Q`` objects and
-:func:`figure_forwardings` filters with them, so a list always holds exactly the
-forwardings its figure counts.
+:func:`figure_filters`. :func:`on_time_rates` sums the stored daily counters kept
+with those same conditions (:mod:`inquiries.counts`) and :func:`figure_forwardings`
+filters with them, so a list always holds exactly the forwardings its figure counts.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, TextChoices, Value, When
+from django.db.models import Case, CharField, Count, Q, QuerySet, TextChoices, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from . import counts
 from .models import Forwarding, ForwardingStatus
 
 # The figures of the board, in the order they are shown; each is a field of Rate.
@@ -83,14 +84,11 @@ def figure_filters(now: dt.datetime) -> dict[str, Q]:
     * ``replied_on_time``: replied with ``replied_at <= due_at``;
     * ``replied_late``: replied with ``replied_at > due_at``;
     * ``overdue_open``: still open with ``due_at < now``.
+
+    The first four are those of the stored daily counters (``inquiries.counts.FORWARDINGS``).
     """
-    return {
-        "total": Q(),
-        "replied": Q(replied_at__isnull=False),
-        "replied_on_time": Q(replied_at__lte=F("due_at")),
-        "replied_late": Q(replied_at__gt=F("due_at")),
-        "overdue_open": Q(status=ForwardingStatus.OPEN, due_at__lt=now),
-    }
+    stored = {name: counts.FORWARDINGS.figures[name].where for name in counts.FORWARDINGS.figures}
+    return {**stored, "overdue_open": Q(status=ForwardingStatus.OPEN, due_at__lt=now)}
 
 
 def on_time_rates(
@@ -100,24 +98,27 @@ def on_time_rates(
     now: dt.datetime,
     agency_ids: Iterable[int] | None = None,
 ) -> dict[int, Rate]:
-    """On-time reply rates per receiving agency, in one aggregate query.
+    """On-time reply rates per receiving agency, for a period of whole local days.
 
-    Counts the forwardings of :func:`board_forwardings`, grouped by ``to_agency``,
-    one count per figure of :func:`figure_filters`. Agencies that received nothing
-    in the period are absent from the result.
+    The figures that a reply settles (total, replied, on time, late) are summed from
+    the stored daily counters (:mod:`inquiries.counts`), which count the forwardings
+    of :func:`board_forwardings` with the conditions of :func:`figure_filters`;
+    "overdue now" depends on ``now`` and is counted from the open forwardings
+    themselves. Agencies that received nothing in the period are absent.
     """
-    filters = figure_filters(now)
-    rows = (
+    stored = counts.forwardings_per_agency(start=start, end=end, agency_ids=agency_ids)
+    overdue = dict(
         board_forwardings(start=start, end=end, agency_ids=agency_ids)
+        .filter(figure_filters(now)["overdue_open"])
         .order_by()
         .values("to_agency_id")
-        .annotate(**{name: Count("pk", filter=filters[name]) for name in FIGURES})
+        .annotate(n=Count("pk"))
+        .values_list("to_agency_id", "n")
     )
     return {
-        row["to_agency_id"]: Rate(
-            agency_id=row["to_agency_id"], **{name: row[name] for name in FIGURES}
-        )
-        for row in rows
+        agency_id: Rate(agency_id=agency_id, **figures, overdue_open=overdue.get(agency_id, 0))
+        for agency_id, figures in stored.items()
+        if figures["total"]
     }
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from accounts.access import scope_for
 from accounts.models import Agency, OfficialAccount, User
 
+from . import counts
 from .deadlines import next_notice_at
 from .models import (
     OPEN_STATUSES,
@@ -146,7 +147,10 @@ def _locked(inquiry: Inquiry) -> Inquiry:
     # locked row and re-joins it with the rows of the old snapshot, so a forwarding
     # created meanwhile (a re-route) would come back as None. The current forwarding
     # is loaded by its own query, after the lock, and so always the committed one.
-    return Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+    locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+    # What the locked row counts in, for _save to move the daily counters by the change.
+    locked._counted = counts.counted(locked)
+    return locked
 
 
 def _event(
@@ -174,9 +178,12 @@ def _event(
 
 
 def _save(inquiry: Inquiry, fields: Iterable[str]) -> None:
+    """Save a row loaded by :func:`_locked`, with its version and daily counters."""
     inquiry.version = F("version") + 1
     inquiry.save(update_fields=[*fields, "version"])
     inquiry.refresh_from_db(fields=["version"])
+    counts.change(inquiry, before=inquiry._counted)
+    inquiry._counted = counts.counted(inquiry)
 
 
 # --- Transitions ----------------------------------------------------------------------
@@ -234,6 +241,7 @@ def inquiry_record(
                     tracking_code=new_tracking_code(),
                     idempotency_key=idempotency_key or None,
                 )
+                counts.change(inquiry, before=())
                 _event(
                     inquiry,
                     action="record",
@@ -345,9 +353,11 @@ def forwarding_reroute(
         _require(locked, by, "reroute", expected_version)
         old = Forwarding.objects.select_for_update().get(pk=locked.current_forwarding_id)
         _check_target(locked, to_agency, from_agency_id=old.to_agency_id)
+        old_counted = counts.counted(old)
         old.status = ForwardingStatus.REROUTED
         old.closed_at = now
         old.save(update_fields=["status", "closed_at"])
+        counts.change(old, before=old_counted)
         forwarding = _open_forwarding(locked, old.to_agency_id, to_agency, by, now, note)
         forwarding_received_notify(forwarding=forwarding, now=now)
         _save(locked, ["due_at", "current_forwarding"])
@@ -377,6 +387,7 @@ def forwarding_reply(
         locked = _locked(inquiry)
         _require(locked, by, "reply", expected_version)
         forwarding = Forwarding.objects.select_for_update().get(pk=locked.current_forwarding_id)
+        forwarding_counted = counts.counted(forwarding)
         forwarding.status = ForwardingStatus.REPLIED
         forwarding.reply_text = reply_text
         forwarding.replied_by = by
@@ -385,6 +396,7 @@ def forwarding_reply(
         forwarding.save(
             update_fields=["status", "reply_text", "replied_by", "replied_at", "closed_at"]
         )
+        counts.change(forwarding, before=forwarding_counted)
         locked.status = S.REPLIED
         locked.due_at = None
         _save(locked, ["status", "due_at"])
@@ -483,9 +495,17 @@ def inquiry_dismiss(
             raise FlowError(_("The original must be an inquiry received by the same agency."))
         before = locked.status
         if locked.current_forwarding_id and locked.status == S.FORWARDED:
-            Forwarding.objects.filter(
-                pk=locked.current_forwarding_id, status=ForwardingStatus.OPEN
-            ).update(status=ForwardingStatus.CANCELLED, closed_at=now)
+            open_forwarding = (
+                Forwarding.objects.select_for_update()
+                .filter(pk=locked.current_forwarding_id, status=ForwardingStatus.OPEN)
+                .first()
+            )
+            if open_forwarding is not None:
+                open_counted = counts.counted(open_forwarding)
+                open_forwarding.status = ForwardingStatus.CANCELLED
+                open_forwarding.closed_at = now
+                open_forwarding.save(update_fields=["status", "closed_at"])
+                counts.change(open_forwarding, before=open_counted)
         locked.status = S.DISMISSED
         locked.dismiss_reason = reason
         # Spam duplicates nothing, even when a form sent an original along.
@@ -540,6 +560,7 @@ def _open_forwarding(
         next_notice_at=next_notice_at(due_at, after=now, calendar=calendar),
         note=note,
     )
+    counts.change(forwarding, before=())
     inquiry.current_forwarding = forwarding
     inquiry.due_at = forwarding.due_at
     return forwarding

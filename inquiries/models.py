@@ -254,6 +254,14 @@ class Forwarding(models.Model):
                 name="fwd_open_notice_idx",
             ),
             models.Index(fields=["to_agency", "forwarded_at"], name="fwd_to_agency_idx"),
+            # The dashboard's "overdue at the end of each week" reads only the
+            # forwardings replied late or not at all (a quarter of them, or fewer).
+            models.Index(
+                fields=["forwarded_at"],
+                include=["id", "to_agency", "due_at", "replied_at", "status"],
+                condition=Q(replied_at__isnull=True) | Q(replied_at__gt=models.F("due_at")),
+                name="fwd_late_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -465,3 +473,67 @@ class DeadlineCalendar(models.Model):
         """The calendar in force (one query); off when no setting is saved."""
         row = cls.objects.filter(pk=cls.SINGLETON_PK).values(*cls.EDITABLE).first()
         return cls.calendar_of(**row) if row else WorkingCalendar()
+
+
+class DailyCount(models.Model):
+    """Inquiries received per agency and local day (WIB), by kind, with how many of
+    them were answered directly and how many forwarded: the stored counters behind
+    the dashboard's inquiry figures, so a year's figures read a few thousand rows
+    instead of scanning every inquiry.
+
+    Written only by :mod:`inquiries.counts`, in the same transaction as the
+    inquiry's own change (so the counters and the inquiries never disagree), and
+    rebuilt from the inquiries by ``manage.py rebuild_inquiry_counts``.
+    """
+
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day received (WIB)"))
+    week = models.DateField(_("week (its Monday)"))
+    # One column per kind of Lampiran B; received = their sum.
+    questions = models.IntegerField(_("questions"), default=0)
+    comments = models.IntegerField(_("comments"), default=0)
+    criticisms = models.IntegerField(_("criticisms"), default=0)
+    suggestions = models.IntegerField(_("suggestions"), default=0)
+    answered_directly = models.IntegerField(_("answered directly"), default=0)
+    forwarded = models.IntegerField(_("forwarded"), default=0)
+
+    class Meta:
+        verbose_name = _("daily inquiry count")
+        verbose_name_plural = _("daily inquiry counts")
+        ordering = ["-day", "agency"]
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="inq_daily_key")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}"
+
+
+class ForwardingDailyCount(models.Model):
+    """Forwardings received per agency and local day (WIB) of forwarding, not
+    cancelled, with how many were replied, on time and late: the stored counters
+    behind the 24-hour rates of the board, the dashboard and the annual report.
+    Kept like :class:`DailyCount`; "overdue now" depends on the moment and is always
+    counted from the open forwardings themselves.
+    """
+
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("receiving agency"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    day = models.DateField(_("day forwarded (WIB)"))
+    total = models.IntegerField(_("forwardings"), default=0)
+    replied = models.IntegerField(_("replied"), default=0)
+    replied_on_time = models.IntegerField(_("replied on time"), default=0)
+    replied_late = models.IntegerField(_("replied late"), default=0)
+
+    class Meta:
+        verbose_name = _("daily forwarding count")
+        verbose_name_plural = _("daily forwarding counts")
+        ordering = ["-day", "agency"]
+        constraints = [models.UniqueConstraint(fields=["agency", "day"], name="fwd_daily_key")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}"

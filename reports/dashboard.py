@@ -12,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from accounts.models import Agency
 from accounts.selectors import Compliance, compliance_for
+from inquiries import counts
 from inquiries.board import Rate, on_time_rates
 from inquiries.models import Inquiry
 from publications.figures import audience_by_agency
@@ -24,11 +24,12 @@ from publications.models import Post, PostStatus
 
 from .models import AnnualReport
 
-# Each inquiry figure of a row (its Row field) → its condition on the inquiries received.
+# Each inquiry figure of a row (its Row field) → its condition on the inquiries received:
+# the definitions of the stored daily counters the rows are summed from.
 INQUIRY_FIGURES: dict[str, Q] = {
     "received": Q(),
-    "answered_directly": Q(answered_at__isnull=False, forwarded_at__isnull=True),
-    "forwarded": Q(forwarded_at__isnull=False),
+    "answered_directly": counts.INQUIRIES.figures["answered_directly"].where,
+    "forwarded": counts.INQUIRIES.figures["forwarded"].where,
 }
 # ?angka= of the inquiry drill-down (Indonesian, like every query parameter) → its figure.
 FIGURE_PARAMS = {
@@ -86,31 +87,21 @@ def dashboard_data(
     now: dt.datetime,
     agencies: QuerySet[Agency],
 ) -> Dashboard:
-    """The rows, and the weekly inquiries by kind of the chart, from one scan of the
-    period's inquiries (grouped by agency, week and kind)."""
+    """The rows, and the weekly inquiries by kind of the chart, from one query of the
+    stored daily counters (summed by agency, week and kind)."""
     agencies = list(agencies.order_by("name", "pk"))
     ids = [agency.pk for agency in agencies]
-    wanted = set(ids)
     today = timezone.localdate(now)
     compliance = compliance_for(ids, day=today)
-    counts: dict[int, dict[str, int]] = {}
+    totals: dict[int, dict[str, int]] = {}
     weekly: dict[tuple[int, dt.date, str], int] = {}
-    grouped = (
-        inquiries_received(start=start, end=end, agency_ids=ids)
-        .annotate(week=TruncWeek("received_at", tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values("agency_id", "week", "kind")
-        .annotate(**{key: Count("pk", filter=q) for key, q in INQUIRY_FIGURES.items()})
-    )
-    for row in grouped:
-        if row["agency_id"] not in wanted:
-            continue
-        total = counts.setdefault(row["agency_id"], dict.fromkeys(INQUIRY_FIGURES, 0))
-        for key in INQUIRY_FIGURES:
-            total[key] += row[key]
-        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
-        key = (row["agency_id"], week, row["kind"])
-        weekly[key] = weekly.get(key, 0) + row["received"]
+    for row in counts.inquiries_per_week(start=start, end=end, agency_ids=ids):
+        total = totals.setdefault(row["agency_id"], dict.fromkeys(INQUIRY_FIGURES, 0))
+        for kind, column in counts.KIND_COLUMNS.items():
+            total["received"] += row[column]
+            weekly[(row["agency_id"], row["week"], kind)] = row[column]
+        total["answered_directly"] += row["answered_directly"]
+        total["forwarded"] += row["forwarded"]
     rates = on_time_rates(start=start, end=end, now=now, agency_ids=ids)
     audience = audience_by_agency(on=today, agency_ids=ids)
     year_start = dt.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
@@ -131,7 +122,7 @@ def dashboard_data(
     )
     rows = []
     for agency in agencies:
-        count = counts.get(agency.pk, {})
+        count = totals.get(agency.pk, {})
         rows.append(
             Row(
                 agency=agency,

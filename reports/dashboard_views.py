@@ -88,8 +88,14 @@ def _links(period: str, row) -> dict[str, str]:
 def _charts(start, end, now, rows, weekly) -> dict:
     ids = [row.agency.pk for row in rows]
     weeks = trends.week_starts(start, end)
+    # The weekly counts of the agencies shown (after every filter of the rows).
+    shown = set(ids)
+    per_week: dict[tuple[dt.date, str], int] = {}
+    for (agency_id, week, kind), received in weekly.items():
+        if agency_id in shown:
+            per_week[(week, kind)] = per_week.get((week, kind), 0) + received
     per_kind = {
-        kind: [weekly.get((week, kind), 0) for week in weeks] for kind in InquiryKind.values
+        kind: [per_week.get((week, kind), 0) for week in weeks] for kind in InquiryKind.values
     }
     week_labels = [date_format(week, "j M") for week in weeks]
     # A year has 53 weeks: label every few so the labels stay readable.

@@ -85,7 +85,7 @@ def test_on_time_rates_match_the_hand_count(
     hand_counted, agency_a, agency_b, agency_c, django_assert_num_queries
 ):
     start, end = MARCH
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         rates = on_time_rates(start=start, end=end, now=NOW)
     assert set(rates) == {agency_b.pk, agency_c.pk}
     b, c = rates[agency_b.pk], rates[agency_c.pk]

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from accounts.tests.factories import OfficialAccountFactory, UserFactory
-from inquiries.models import Forwarding, ForwardingStatus, InquiryKind
-from inquiries.tests.factories import InquiryFactory
+from inquiries.models import ForwardingStatus, InquiryKind
+from inquiries.tests.factories import InquiryFactory, forwarding_made
 from publications.models import AudienceSnapshot, PostCategory, Recommendation
 from publications.tests.factories import PostMetricFactory, PublishedPostFactory
 from reports.compile import compile_report
@@ -106,7 +106,7 @@ def year_of_work(agency_a, agency_b, officer_a, officer_b):
     def forward(sender, receiver, by, when, *, status=ForwardingStatus.OPEN, replied_after=None):
         channel = ig if sender == agency_a else b_account
         inquiry = InquiryFactory(agency=sender, channel=channel, received_at=when - H)
-        return Forwarding.objects.create(
+        return forwarding_made(
             inquiry=inquiry,
             from_agency=sender,
             to_agency=receiver,

@@ -7,13 +7,14 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import AgencyFactory, OfficialAccountFactory
-from inquiries.models import Forwarding, ForwardingStatus
-from inquiries.tests.factories import InquiryFactory
+from inquiries import counts
+from inquiries.models import ForwardingStatus
+from inquiries.tests.factories import InquiryFactory, forwarding_made
 from publications.models import AudienceSnapshot
 from publications.tests.factories import PublishedPostFactory
 
@@ -54,7 +55,7 @@ def month(agency_a, agency_b, officer_a, officer_b):
     from_b = inquiry(agency=agency_b, channel=ch_b, received_at=at(3), forwarded_at=at(3, 10))
 
     def forward(inquiry, sender, receiver, by, when, replied_after=None):
-        Forwarding.objects.create(
+        forwarding_made(
             inquiry=inquiry,
             from_agency=sender,
             to_agency=receiver,
@@ -86,7 +87,13 @@ def inquiry(**fields):
     later = {key: fields.pop(key) for key in ("answered_at", "forwarded_at") if key in fields}
     made = InquiryFactory(**fields)
     if later:
-        type(made).objects.filter(pk=made.pk).update(**later)
+        # Set directly (the fixture also writes its forwardings by hand), moving the
+        # daily counters as the flow would.
+        with transaction.atomic():
+            before = counts.counted(made)
+            type(made).objects.filter(pk=made.pk).update(**later)
+            made.refresh_from_db()
+            counts.change(made, before=before)
     return made
 
 
@@ -214,3 +221,16 @@ def test_overdue_per_week_against_the_hand_count(month):
     # B's forwarding to A was replied late, but before the end of its week: never counted.
     # A's second forwarding to B (due 19 July, open) is overdue from the week of 13 July on.
     assert overdue == [0, 0, 1, 1, 1]
+
+
+def test_inquiries_per_week_against_the_hand_count(client, month, evaluator):
+    """July 2026: A's inquiries of 1, 2 and 5 July and B's of 3 July fall in the week of
+    29 June, A's of 18 July in the week of 13 July; all are questions. The chart counts
+    only the agencies shown: with a kind of agency that none of them is, nothing."""
+    client.force_login(evaluator)
+    url = reverse("reports:dashboard")
+    table = client.get(url, {"periode": "bulan"}).context["charts"]["inquiries_table"]
+    assert [counts[0] for _label, counts in table] == [4, 0, 1, 0, 0]
+    assert all(sum(counts[1:]) == 0 for _label, counts in table)
+    none_shown = client.get(url, {"periode": "bulan", "jenis": "kecamatan"}).context
+    assert all(sum(counts) == 0 for _label, counts in none_shown["charts"]["inquiries_table"])

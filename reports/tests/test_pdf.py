@@ -17,8 +17,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.tests.factories import AgencyFactory, OfficialAccountFactory
-from inquiries.models import Forwarding, ForwardingStatus, InquiryKind
-from inquiries.tests.factories import InquiryFactory
+from inquiries.models import ForwardingStatus, InquiryKind
+from inquiries.tests.factories import InquiryFactory, forwarding_made
 from publications.models import AudienceSnapshot, PostCategory, Recommendation
 from publications.tests.factories import PostMetricFactory, PublishedPostFactory
 from reports import pdf, services
@@ -127,7 +127,7 @@ def year_of_work(agency_a, agency_b, officer_a, officer_b):
 
     def forward(when, *, replied_after=None):
         inquiry = InquiryFactory(agency=agency_b, channel=b_account, received_at=when - H)
-        Forwarding.objects.create(
+        forwarding_made(
             inquiry=inquiry,
             from_agency=agency_b,
             to_agency=agency_a,
