@@ -104,6 +104,13 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "published_at"], name="post_agency_idx"),
             models.Index(fields=["account", "published_at"], name="post_account_idx"),
+            # "Posts this year" per agency on the dashboard: published posts only.
+            models.Index(
+                fields=["published_at"],
+                include=["id", "agency"],
+                condition=models.Q(status="published"),
+                name="post_published_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -234,3 +234,49 @@ def test_inquiries_per_week_against_the_hand_count(client, month, evaluator):
     assert all(sum(counts[1:]) == 0 for _label, counts in table)
     none_shown = client.get(url, {"periode": "bulan", "jenis": "kecamatan"}).context
     assert all(sum(counts) == 0 for _label, counts in none_shown["charts"]["inquiries_table"])
+
+
+def test_overdue_per_week_equals_the_definition_on_random_forwardings(
+    agency_a, agency_b, officer_a
+):
+    """The bucketed count against the plain definition — at the end of each week (or
+    now), due before it and not replied by it — over 60 seeded random forwardings,
+    some due or replied exactly at a week's end."""
+    import random
+
+    from inquiries.board_views import period_bounds
+    from reports import trends
+
+    rng = random.Random(8)
+    channel = OfficialAccountFactory(agency=agency_a)
+    start, end = period_bounds("bulan", NOW)
+    week_ends = [dt.datetime(2026, 7, d, tzinfo=WIB) for d in (6, 13, 20, 27)]
+    made = []
+    for n in range(60):
+        forwarded = start + dt.timedelta(minutes=rng.randrange(0, 19 * 24 * 60))
+        due = rng.choice([forwarded + 24 * H, rng.choice(week_ends)])
+        reply = rng.choice([None, due + rng.choice([H, 30 * H, 100 * H]), rng.choice(week_ends)])
+        if reply is not None and reply <= forwarded:
+            reply = None
+        inquiry = InquiryFactory(agency=agency_a, channel=channel, received_at=forwarded - H)
+        forwarding_made(
+            inquiry=inquiry,
+            from_agency=agency_a,
+            to_agency=agency_b,
+            forwarded_by=officer_a,
+            forwarded_at=forwarded,
+            due_at=due,
+            status=ForwardingStatus.REPLIED if reply else ForwardingStatus.OPEN,
+            replied_at=reply,
+            replied_by=officer_a if reply else None,
+        )
+        made.append((due, reply))
+    weeks, overdue = trends.overdue_per_week(start, end, NOW, None)
+    moments = [
+        min(dt.datetime.combine(w + dt.timedelta(days=7), dt.time(), WIB), NOW) for w in weeks
+    ]
+    expected = [
+        sum(1 for due, reply in made if due < m and (reply is None or reply > m)) for m in moments
+    ]
+    assert overdue == expected
+    assert any(expected)  # the data exercises the count
