@@ -4,7 +4,9 @@ widths; the screenshots are kept under var/e2e/ and looked at."""
 import pytest
 
 from accounts.tests.factories import PASSWORD, OfficialAccountFactory
-from inquiries.tests.factories import InquiryFactory
+from inquiries import flow
+from inquiries.tests.factories import BASE, STEP, InquiryFactory
+from publications.models import AudienceSnapshot
 
 from .conftest import PHONE, screenshot, sign_in
 
@@ -15,10 +17,25 @@ pytestmark = [
 
 
 @pytest.fixture
-def some_data(agency_a, agency_b):
+def some_data(agency_a, agency_b, officer_a, officer_b):
+    """Inquiries of March 2026 (this year), two forwarded to B: one replied in time,
+    one left open (overdue since), and audience figures for both accounts."""
     channel = OfficialAccountFactory(agency=agency_a)
-    for _ in range(3):
-        InquiryFactory(agency=agency_a, channel=channel)
+    inquiries = [InquiryFactory(agency=agency_a, channel=channel) for _ in range(3)]
+    for inquiry in inquiries[:2]:
+        flow.inquiry_forward(inquiry=inquiry, to_agency=agency_b, by=officer_a, now=BASE)
+    flow.forwarding_reply(
+        inquiry=inquiries[0], by=officer_b, reply_text="Sudah ditangani.", now=BASE + STEP
+    )
+    for account, followers in ((channel, 1200), (OfficialAccountFactory(agency=agency_b), 800)):
+        AudienceSnapshot.objects.create(
+            account=account,
+            taken_on=BASE.date(),
+            followers=followers,
+            source="manual",
+            recorded_by=officer_a,
+            recorded_at=BASE,
+        )
 
 
 @pytest.mark.parametrize(
