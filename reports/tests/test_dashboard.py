@@ -252,7 +252,7 @@ def test_overdue_per_week_equals_the_definition_on_random_forwardings(
     start, end = period_bounds("bulan", NOW)
     week_ends = [dt.datetime(2026, 7, d, tzinfo=WIB) for d in (6, 13, 20, 27)]
     made = []
-    for n in range(60):
+    for _ in range(60):
         forwarded = start + dt.timedelta(minutes=rng.randrange(0, 19 * 24 * 60))
         due = rng.choice([forwarded + 24 * H, rng.choice(week_ends)])
         reply = rng.choice([None, due + rng.choice([H, 30 * H, 100 * H]), rng.choice(week_ends)])
