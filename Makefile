@@ -11,7 +11,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-True}
 PYTEST_ARGS ?= -n 2
 TEST_ENV := $(DEV_ENV) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$${REDIS_URL:-memory://}}
 
-.PHONY: run test lint format system-deps system-deps-test messages check-deploy clean
+.PHONY: run test security bench lint format system-deps system-deps-test messages check-deploy clean
 
 $(BIN)/python:
 	@scripts/system-deps.sh run
@@ -36,6 +36,18 @@ run: $(VENV)/.installed
 ## make test: install the dev requirements, lint, run the whole suite.
 test: $(VENV)/.installed-dev system-deps-test lint
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+## make security: bandit over the portal's code (every finding fixed or in the reviewed
+## baseline, docs/security/bandit-baseline.json) and pip-audit of the pinned requirements.
+APPS := accounts inquiries publications reports notifications audit health benchdata katingan_sosmed
+security: $(VENV)/.installed-dev
+	$(BIN)/bandit -q -r $(APPS) -x '*/tests/*,*/migrations/*' -b docs/security/bandit-baseline.json
+	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
+
+## make bench: the benchmarks against PostgreSQL (DATABASE_URL), into docs/benchmarks.md.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/load.py
 
 system-deps-test:
 	@scripts/system-deps.sh test

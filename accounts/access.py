@@ -105,6 +105,10 @@ def get_for_user(
     404 when it is outside the scope (it does not exist for this user), 403 when
     ``write`` is asked of a user who may only read it.
     """
+    if any(isinstance(value, str) and "\x00" in value for value in lookup.values()):
+        # No row holds a NUL character, and PostgreSQL refuses one in a query (a server
+        # error): a value from the request with one names nothing.
+        raise Http404
     obj = scoped(queryset, user, lookups=(agency_lookup,)).filter(**lookup).first()
     if obj is None:
         raise Http404

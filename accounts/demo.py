@@ -17,6 +17,7 @@ The registry shows every state the compliance page knows, on any run date:
 """
 
 import datetime as dt
+from base64 import b32encode
 from dataclasses import dataclass
 
 from django.utils.html import format_html
@@ -25,6 +26,12 @@ from .models import AccountType, AgencyKind, AppointmentRole, Platform
 from .roles import Role
 
 DEMO_PASSWORD = "katingan-demo-2026"  # noqa: S105 - demo-only, documented in README
+# Demo evaluators and administrators sign in with a second factor (accounts.twofactor).
+# The seed gives each an authenticator with this one documented key, so whoever tries the
+# demo adds it to an app once (or runs `oathtool --totp -b KEY`) instead of each tester
+# enrolling a phone of their own on a shared demo.
+DEMO_TOTP_KEY_HEX = b"katingan-demo-totp26".hex()
+DEMO_TOTP_SECRET = b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
 
 # (name, short name, slug); Diskominfo is the Dinas of Pasal 1 angka 5.
 DINAS = (

@@ -227,3 +227,19 @@ class SopForm(AgencyBoundForm):
         if document and hasattr(document, "content_type"):
             validate_pdf(document)
         return document
+
+
+class OneTimeCodeForm(forms.Form):
+    """The six-digit code of an authenticator app (TOTP), second step of signing in."""
+
+    otp_token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=12,
+        help_text=_("Six digits; a new code appears every 30 seconds."),
+    )
+
+    def clean_otp_token(self) -> str:
+        token = re.sub(r"\s", "", self.cleaned_data["otp_token"])
+        if not re.fullmatch(r"\d{6}", token):
+            raise ValidationError(_("Enter the six digits the app shows."))
+        return token

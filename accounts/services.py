@@ -11,6 +11,7 @@ from django.forms import ModelForm
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.services import audit_record, changed_fields
 from notifications.services import notification_create
@@ -28,6 +29,7 @@ from .models import (
     User,
 )
 from .roles import Role
+from .twofactor import second_factor_required
 
 
 @transaction.atomic
@@ -41,7 +43,9 @@ def demo_seed(*, now: datetime) -> dict[str, int]:
     Returns how many rows of each kind were created.
     """
     today = timezone.localdate(now)
-    created = dict.fromkeys(("agencies", "users", "decrees", "accounts", "appointments", "sops"), 0)
+    created = dict.fromkeys(
+        ("agencies", "users", "decrees", "accounts", "appointments", "sops", "authenticators"), 0
+    )
     for name, short_name, slug in demo.AGENCIES:
         _agency, was_created = Agency.objects.get_or_create(
             slug=slug,
@@ -72,7 +76,25 @@ def demo_seed(*, now: datetime) -> dict[str, int]:
         user.groups.add(Group.objects.get_or_create(name=spec.role)[0])
         created["users"] += 1
     _demo_seed_registry(agencies=agencies, today=today, now=now, created=created)
+    created["authenticators"] = _demo_seed_authenticators()
     return created
+
+
+def _demo_seed_authenticators() -> int:
+    """A confirmed TOTP device with the documented demo key for each demo user who needs a
+    second factor and has none confirmed (one removed in the admin returns on the next run)."""
+    made = 0
+    demo_users = User.objects.filter(username__in=[spec.username for spec in demo.DEMO_USERS])
+    for user in demo_users.prefetch_related("groups"):
+        if (
+            second_factor_required(user)
+            and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        ):
+            TOTPDevice.objects.create(
+                user=user, name="Demo", key=demo.DEMO_TOTP_KEY_HEX, confirmed=True
+            )
+            made += 1
+    return made
 
 
 def _demo_seed_registry(

@@ -1,15 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import login_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    # Signing in: the password, then for evaluators and administrators a TOTP code
+    # (accounts.login_views).
+    path("masuk/", login_views.PortalLoginView.as_view(), name="login"),
+    path("masuk/kode/", login_views.login_code, name="login_code"),
+    path("masuk/pasang-autentikator/", login_views.login_enrol, name="login_enrol"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "akun/kata-sandi/",

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
-from accounts.access import scope_for, visible_agencies
+from accounts.access import get_for_user, scope_for, visible_agencies
 from accounts.models import Agency
 from katingan_sosmed import clock
 from notifications.models import EmailStatus, Notification
@@ -184,9 +184,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     agency: Agency | None = None
     slug = request.GET.get("instansi")
     if slug:
-        agency = visible_agencies(request.user).filter(slug=slug).first()
-        if agency is None:
-            raise Http404
+        agency = get_for_user(Agency.objects.all(), request.user, agency_lookup="pk", slug=slug)
     elif not scope.all_agencies and scope.agency_id is not None:
         agency = visible_agencies(request.user).filter(pk=scope.agency_id).first()
 

@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Sign-in hardening: lockout after failed attempts, TOTP second factor (accounts.twofactor).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The portal's own apps; accounts is the ground floor the others stand on.
     "accounts",
     "inquiries",
@@ -85,6 +89,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "health",
+    "benchdata",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so its lockout page passes through the CSP and other headers above.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "katingan_sosmed.urls"
@@ -153,6 +160,12 @@ else:
 # --- Users, passwords, sessions ---------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before any password is checked (django-axes).
+    # It needs the request: in tests, ``client.login(request=HttpRequest(), ...)``.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -173,9 +186,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=10 * 60 * 60)
+# A session ends after SESSION_IDLE_SECONDS without a request (each request renews it)
+# and, however active, SESSION_ABSOLUTE_SECONDS after sign-in (accounts.sessions). The
+# absolute lifetime keeps the variable .env.example has always given it.
+SESSION_ENGINE = "accounts.sessions"
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_COOKIE_AGE", default=10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout (django-axes): after LOGIN_FAILURE_LIMIT failed attempts on one username (a
+# wrong password or a wrong second-factor code), from any address, the username is
+# refused for LOGIN_LOCKOUT_MINUTES, counted from the last failure before the lockout
+# (attempts during it do not prolong it). By username, not by address: the agencies'
+# officers share a few office addresses. The login page says so (HTTP 429).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.login_views.lockout_response"
+# Its log lines name the (masked) username only, and it says nothing at start-up.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# axes.W006 asks for the address among the lockout parameters; see above for why not.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Second factor (django-otp, TOTP): evaluators and administrators enter a code after
+# their password, within LOGIN_SECOND_FACTOR_SECONDS (accounts.twofactor).
+LOGIN_SECOND_FACTOR_SECONDS = env.int("LOGIN_SECOND_FACTOR_SECONDS", default=5 * 60)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Portal Medsos Katingan")
+# The admin lists devices but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalisation: Bahasa Indonesia first, WIB ----------------------
 
@@ -275,6 +319,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every rendering step at INFO.
         "weasyprint.progress": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

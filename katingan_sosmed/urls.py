@@ -4,8 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.login_views import admin_login
+
 admin.site.site_header = "Portal Tata Kelola Media Sosial Kabupaten Katingan"
 admin.site.site_title = "Admin Portal Media Sosial Katingan"
+# The admin signs in through the portal's login, with its lockout and second factor.
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", include("accounts.urls")),

@@ -18,8 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.access import visible_agencies
-from accounts.models import AgencyKind
+from accounts.access import get_for_user, visible_agencies
+from accounts.models import Agency, AgencyKind
 from accounts.roles import REGENCY_ROLES
 from accounts.viewkit import paginate
 from inquiries.board_views import PERIODS, period_bounds
@@ -228,9 +228,7 @@ def dashboard_inquiries(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("instansi")
     agencies = visible_agencies(request.user)
     if slug:
-        agency = agencies.filter(slug=slug).first()
-        if agency is None:
-            raise Http404
+        agency = get_for_user(Agency.objects.all(), request.user, agency_lookup="pk", slug=slug)
     ids = [agency.pk] if agency else list(agencies.values_list("pk", flat=True))
     inquiries = (
         inquiries_received(start=start, end=end, agency_ids=ids)

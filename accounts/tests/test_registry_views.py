@@ -776,7 +776,8 @@ def test_an_appointment_not_yet_started_does_not_block(client, agency_a):
 def test_nothing_pending_costs_no_query_for_the_rest_of_the_day(
     client, agency_a, time_machine, settings
 ):
-    settings.SESSION_COOKIE_AGE = 7 * 24 * 3600  # the session outlives the day
+    # The session outlives the day (idle timeout and absolute lifetime).
+    settings.SESSION_COOKIE_AGE = settings.SESSION_ABSOLUTE_SECONDS = 7 * 24 * 3600
     person = AsnUserFactory(username="asn_lama", agency=agency_a)
     client.force_login(person)
     client.get(reverse("home"))

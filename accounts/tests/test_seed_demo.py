@@ -11,6 +11,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import F
+from django.http import HttpRequest
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -70,7 +71,9 @@ def test_seed_demo_flags_diskominfo_as_the_dinas_and_gives_each_role_a_user():
 
 def test_demo_users_can_sign_in(client):
     call_command("seed_demo")
-    assert client.login(username="petugas.dinkes", password=demo.DEMO_PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username="petugas.dinkes", password=demo.DEMO_PASSWORD
+    )
 
 
 # --- The demo registry --------------------------------------------------------------
@@ -228,10 +231,14 @@ def test_demo_logins_reach_the_portal_and_only_one_meets_the_ethics_page_first(c
         for spec in demo.DEMO_USERS:
             if spec.username == "petugas.rsud":
                 continue
-            assert client.login(username=spec.username, password=demo.DEMO_PASSWORD)
+            assert client.login(
+                request=HttpRequest(), username=spec.username, password=demo.DEMO_PASSWORD
+            )
             assert client.get(home).status_code == 200, spec.username
             client.logout()
-        assert client.login(username="petugas.rsud", password=demo.DEMO_PASSWORD)
+        assert client.login(
+            request=HttpRequest(), username="petugas.rsud", password=demo.DEMO_PASSWORD
+        )
         response = client.get(home)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:ethics"))

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from accounts import demo
+from accounts.roles import EVALUATOR_ROLES
 from katingan_sosmed import clock
 
 Seeder = Callable[..., dict[str, int]]
@@ -66,6 +67,15 @@ class Command(BaseCommand):
             for spec in demo.DEMO_USERS:
                 agency = spec.agency_slug or "-"
                 note = "  (shows the ethics page first)" if spec.username in ethics_pending else ""
+                if spec.role in EVALUATOR_ROLES:
+                    note = "  (+ authenticator code)"
                 self.stdout.write(
                     f"  {spec.username:<22} {spec.role.label!s:<34} {agency:<18}{note}".rstrip()
                 )
+            secret = demo.DEMO_TOTP_SECRET
+            self.stdout.write(
+                "\nThe authenticator code (TOTP, 6 digits, 30 s) comes from an app set up with "
+                "the demo key\n  "
+                + " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+                + f"\n  or from the command line: oathtool --totp -b {secret}"
+            )
