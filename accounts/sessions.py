@@ -18,15 +18,15 @@ from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.utils import timezone
 
-from katingan_sosmed import clock
-
 SIGNED_IN_AT = "signed_in_at"
 RENEW_AFTER = dt.timedelta(seconds=60)
 
 
 def remember_sign_in(sender, request, user, **kwargs) -> None:
-    """``user_logged_in`` receiver: the moment the absolute lifetime counts from."""
-    request.session[SIGNED_IN_AT] = clock.now().timestamp()
+    """``user_logged_in`` receiver: the moment the absolute lifetime counts from. The
+    wall clock, as Django's own expiry of the session rows (not the portal's clock,
+    which benchmarks and demos may pin to another moment)."""
+    request.session[SIGNED_IN_AT] = timezone.now().timestamp()
 
 
 class SessionStore(DbSessionStore):

@@ -34,8 +34,7 @@ from katingan_sosmed import clock
 from publications.tests.factories import PublishedPostFactory
 from reports import services as report_services
 
-from ._dev_totp import sign_in  # TEMP
-from .conftest import DESKTOP, PHONE, PageProblems, screenshot
+from .conftest import DESKTOP, PHONE, PageProblems, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -40,8 +40,7 @@ from katingan_sosmed import clock
 from notifications.models import EmailStatus, Notification
 from reports.models import AnnualReport, ReportFile, ReportFileStatus
 
-from ._dev_totp import sign_in  # TEMP
-from .conftest import DESKTOP, PHONE, screenshot
+from .conftest import DESKTOP, PHONE, screenshot, sign_in
 from .worker import wait_for, worker_process
 
 pytestmark = [

@@ -57,8 +57,9 @@ class Worker:
         ]
 
 
-def database_url() -> str:
-    """The test database, for another process to open (PostgreSQL only)."""
+def database_url(application_name: str) -> str:
+    """The test database, for another process to open (PostgreSQL only), its sessions
+    named ``application_name``."""
     from django.db import connection
 
     db = connection.settings_dict
@@ -68,7 +69,20 @@ def database_url() -> str:
             f"to PostgreSQL (this run uses {connection.vendor})"
         )
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{credentials}@{host}/{db['NAME']}?application_name={application_name}"
+
+
+def sessions_of(application_name: str) -> int:
+    """How many database sessions the worker processes still hold."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+            [application_name],
+        )
+        return cursor.fetchone()[0]
 
 
 @contextmanager
@@ -90,11 +104,12 @@ def worker_process(
     app.control.purge()
     var_dir.mkdir(parents=True, exist_ok=True)
     log = var_dir / f"{name}.log"
+    tag = f"{name}-{uuid.uuid4().hex[:6]}"
     env = {
         "PATH": os.environ["PATH"],
         "DJANGO_DEBUG": "True",
         "DJANGO_READ_DOT_ENV": "False",
-        "DATABASE_URL": database_url(),
+        "DATABASE_URL": database_url(f"e2e-worker-{tag}"),
         "CELERY_BROKER_URL": broker,
         "REDIS_URL": settings.REDIS_URL or broker,
         "VAR_DIR": str(var_dir),
@@ -109,7 +124,7 @@ def worker_process(
                 sys.executable,
                 *("-m", "e2e.worker", "-A", "katingan_sosmed", "worker", "--pool=prefork"),
                 *("--concurrency=1", "--without-heartbeat", "--without-gossip"),
-                *("--without-mingle", "-l", "info", "-n", f"{name}-{uuid.uuid4().hex[:6]}@%h"),
+                *("--without-mingle", "-l", "info", "-n", f"{tag}@%h"),
             ],
             cwd=BASE_DIR,
             env=env,
@@ -138,6 +153,13 @@ def worker_process(
         except ProcessLookupError:
             pass
         process.wait(5)
+        # The database notices the killed processes' sessions end a moment later; the
+        # test database can only be flushed or dropped once they have.
+        wait_for(
+            lambda: sessions_of(f"e2e-worker-{tag}") == 0,
+            "the worker's database sessions to close",
+            seconds=15,
+        )
 
 
 def wait_for(condition, what: str, *, seconds: float = 60) -> None:
