@@ -21,11 +21,13 @@ import pytest
 from playwright.sync_api import Browser, Error, Page, expect
 
 from accounts.models import User
+from accounts.roles import Role
 from accounts.tests.factories import (
     PASSWORD,
     AppointmentFactory,
     OfficialAccountFactory,
     SopFactory,
+    UserFactory,
 )
 from inquiries import flow
 from inquiries.models import Inquiry
@@ -157,9 +159,7 @@ def portal(agency_a, agency_b, officer_a, officer_b, pejabat_a, evaluator, pimpi
     flow.forwarding_reply(
         inquiry=replied, by=officer_b, reply_text="Sudah kami tindak lanjuti.", now=now - 3 * H
     )
-    report = report_services.report_create(
-        agency=agency_a, year=now.year, by=pejabat_a, now=now
-    )
+    report = report_services.report_create(agency=agency_a, year=now.year, by=pejabat_a, now=now)
     report_services.report_edit(
         report=report,
         by=pejabat_a,
@@ -168,6 +168,19 @@ def portal(agency_a, agency_b, officer_a, officer_b, pejabat_a, evaluator, pimpi
         policy_overview="Layanan informasi melalui akun resmi Dinas Kesehatan.",
         constraints_internal="Jumlah petugas terbatas.",
     )
+    # Agency B's report, submitted and under evaluation: the evaluator's form.
+    pejabat_b = UserFactory(username="pejabat_b", agency=agency_b, roles=[Role.PEJABAT])
+    evaluated = report_services.report_create(agency=agency_b, year=now.year, by=pejabat_b, now=now)
+    evaluated = report_services.report_edit(
+        report=evaluated,
+        by=pejabat_b,
+        now=now,
+        expected_version=evaluated.version,
+        policy_overview="Layanan informasi kependudukan melalui akun resmi.",
+        constraints_internal="Belum ada SOP.",
+    )
+    report_services.report_submit(report=evaluated, by=pejabat_b, now=now)
+    report_services.evaluation_start(report=evaluated, by=evaluator, now=now)
     for inquiry in (fresh, forwarded, overdue, replied):
         inquiry.refresh_from_db()
     return {
@@ -176,6 +189,7 @@ def portal(agency_a, agency_b, officer_a, officer_b, pejabat_a, evaluator, pimpi
         "overdue": overdue,
         "replied": replied,
         "report": report,
+        "evaluated": evaluated,
     }
 
 
@@ -217,6 +231,8 @@ def _pages(portal) -> dict[str, list[tuple[str, str]]]:
             ("appointment-list", "/penunjukan/"),
             ("sop-list", "/sop/"),
             ("regency-report", "/laporan/kabupaten/"),
+            ("report-under-evaluation", f"/laporan/{portal['evaluated'].pk}/"),
+            ("evaluation-form", f"/laporan/{portal['evaluated'].pk}/evaluasi/"),
         ],
         "pimpinan": [
             ("pimpinan", "/laporan/pimpinan/"),
@@ -337,9 +353,7 @@ RECORD_FORM_ORDER = [
 KEYBOARD_TEXT = "Jalan ke Desa Tumbang Samba rusak berat, mohon segera diperbaiki."
 
 
-def test_record_form_by_keyboard_alone_with_the_focus_always_visible(
-    new_page, agency_a, officer_a
-):
+def test_record_form_by_keyboard_alone_with_the_focus_always_visible(new_page, agency_a, officer_a):
     OfficialAccountFactory(agency=agency_a, handle="@dinkes.katingan")
     second = OfficialAccountFactory(agency=agency_a, handle="@dinkes.katingan.info")
     page = new_page()

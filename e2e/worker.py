@@ -85,23 +85,28 @@ def sessions_of(application_name: str) -> int:
         return cursor.fetchone()[0]
 
 
+def purge_broker() -> int:
+    """Drop the messages earlier tests left on the broker (enqueued with no worker
+    running): they name rows of a database flushed since."""
+    from katingan_sosmed.celery import app
+
+    return app.control.purge()
+
+
 @contextmanager
 def worker_process(
     var_dir: Path, *, name: str = "e2e", clock_at: dt.datetime | None = None
 ) -> Iterator[Worker]:
     """Start ``celery worker`` on the suite's broker; stop it (and its child) on exit.
 
-    Messages left on the broker by earlier tests (enqueued with no worker running) are
-    purged first: they name rows of a database since flushed.
+    It consumes whatever waits on the broker: call :func:`purge_broker` before the test
+    writes anything, so that only this test's messages are there.
     """
     from django.conf import settings
-
-    from katingan_sosmed.celery import app
 
     broker = settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):
         raise RuntimeError(f"the journeys need the Redis broker (CELERY_BROKER_URL={broker})")
-    app.control.purge()
     var_dir.mkdir(parents=True, exist_ok=True)
     log = var_dir / f"{name}.log"
     tag = f"{name}-{uuid.uuid4().hex[:6]}"
