@@ -51,14 +51,15 @@ class PageProblems(list):
     """Console errors, page errors and CSP violations seen while a test ran."""
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    """Open pages at a viewport; fail the test on any console error or CSP violation."""
+def page_opener(browser: Browser, base_url: str, **context_options):
+    """Yield a function that opens pages at a viewport, each in its own context (with
+    ``context_options``); afterwards fail the test on any console error, page error
+    or CSP violation seen."""
     opened: list[tuple[Page, PageProblems]] = []
 
     def open_page(viewport: dict | None = None) -> Page:
         context = browser.new_context(
-            viewport=viewport or DESKTOP, base_url=live_server.url, locale="en-US"
+            viewport=viewport or DESKTOP, base_url=base_url, locale="en-US", **context_options
         )
         page = context.new_page()
         problems = PageProblems()
@@ -76,6 +77,12 @@ def new_page(browser, live_server):
         # A refused request shows as a console error; tests that expect a 403/404
         # clear the list themselves.
         assert not problems, problems
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open pages at a viewport; fail the test on any console error or CSP violation."""
+    yield from page_opener(browser, live_server.url)
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -37,7 +37,7 @@ from katingan_sosmed import clock
 from publications.tests.factories import PublishedPostFactory
 from reports import services as report_services
 
-from .conftest import DESKTOP, PHONE, PageProblems, screenshot, sign_in
+from .conftest import DESKTOP, PHONE, page_opener, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -99,29 +99,7 @@ def failing(violations: list[dict]) -> list[dict]:
 def axe_page(browser: Browser, live_server):
     """Pages in contexts that bypass the CSP (for the injected axe script only), failing
     the test on any console or page error, as ``new_page`` does."""
-    opened: list[tuple[Page, PageProblems]] = []
-
-    def open_page(viewport: dict | None = None) -> Page:
-        context = browser.new_context(
-            viewport=viewport or DESKTOP,
-            base_url=live_server.url,
-            locale="en-US",
-            bypass_csp=True,
-        )
-        page = context.new_page()
-        problems = PageProblems()
-        page.on(
-            "console",
-            lambda message: problems.append(message.text) if message.type == "error" else None,
-        )
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        opened.append((page, problems))
-        return page
-
-    yield open_page
-    for page, problems in opened:
-        page.context.close()
-        assert not problems, problems
+    yield from page_opener(browser, live_server.url, bypass_csp=True)
 
 
 # --- The data every page shows --------------------------------------------------------------

@@ -35,12 +35,13 @@ from inquiries.models import Forwarding, Inquiry
 from inquiries.notices import KIND_RECEIVED
 from inquiries.tasks import sweep_deadlines
 from inquiries.tests.factories import InquiryFactory
+from inquiries.tests.processes import wait_for
 from katingan_sosmed import clock
 from notifications.models import EmailStatus, Notification
 from reports.models import AnnualReport, ReportFile, ReportFileStatus
 
 from .conftest import DESKTOP, PHONE, screenshot, sign_in
-from .worker import purge_broker, wait_for, worker_process
+from .worker import purge_broker, worker_process
 
 pytestmark = [
     pytest.mark.browser,

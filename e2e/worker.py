@@ -13,7 +13,6 @@ exactly as the test process (and its live server thread) does under its own
 
 import datetime as dt
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -147,32 +146,18 @@ def worker_process(
             time.sleep(0.1)
         yield Worker(process=process, log=log, var_dir=var_dir)
     finally:
-        # TERM to the main process, then KILL its group (its prefork child included).
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait(5)
+        # Imported here: this module is also the worker's entry point (``python -m
+        # e2e.worker``), which runs before Django is set up.
+        from inquiries.tests.processes import stop_group, wait_for
+
+        stop_group(process)
         # The database notices the killed processes' sessions end a moment later; the
         # test database can only be flushed or dropped once they have.
         wait_for(
             lambda: sessions_of(f"e2e-worker-{tag}") == 0,
             "the worker's database sessions to close",
-            seconds=15,
+            timeout=15,
         )
-
-
-def wait_for(condition, what: str, *, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {seconds} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def _main() -> None:

@@ -52,6 +52,18 @@ def wait_for(condition, what: str, *, timeout: float = WAIT) -> None:
         time.sleep(0.05)
 
 
+# The marks of every module whose tests start worker processes.
+PROCESS_TEST_MARKS = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="worker processes need a database another process can open (PostgreSQL)",
+    ),
+    # serialized_rollback: the flush after a transactional test empties the role
+    # groups a data migration made; this puts them back for the next test.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
 # --- A private Redis -------------------------------------------------------------------
 
 
@@ -310,17 +322,22 @@ def _process(command: list[str], env: dict[str, str], log: Path, ready: str | No
             wait_ready(process, log, ready)
         yield process, log
     finally:
-        # TERM to the main process, then KILL the group (STACK.md: a group TERM hangs).
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait(5)
+        stop_group(process)
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """TERM to the main process, then KILL its group, prefork children included
+    (STACK.md: a TERM to the whole group hangs)."""
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(5)
 
 
 @contextmanager

@@ -19,7 +19,6 @@ from collections import Counter
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,8 +32,8 @@ from notifications.models import EmailStatus, Notification
 from notifications.services import notification_email_requeue
 
 from .processes import (
+    PROCESS_TEST_MARKS,
     H,
-    RedisServer,
     broker,
     children,
     mails,
@@ -45,22 +44,7 @@ from .processes import (
     worker_process,
 )
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="worker processes need a database another process can open (PostgreSQL)",
-    ),
-    # serialized_rollback: the flush after a transactional test empties the role
-    # groups a data migration made; this puts them back for the next test.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    server = RedisServer(tmp_path)
-    yield server
-    server.stop()
+pytestmark = PROCESS_TEST_MARKS
 
 
 @pytest.fixture

@@ -31,7 +31,6 @@ import time_machine
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -49,9 +48,9 @@ from notifications.tasks import requeue_pending_emails
 
 from .processes import (
     BEAT_READY,
+    PROCESS_TEST_MARKS,
     WORKER_READY,
     H,
-    RedisServer,
     TcpProxy,
     beat_process,
     broker,
@@ -75,22 +74,7 @@ MINUTE = dt.timedelta(minutes=1)
 PAGE_LIMIT = 3  # seconds: a page that waits longer on a dead service is a failure
 PREFIX = "[Portal Medsos Katingan] "
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="worker processes need a database another process can open (PostgreSQL)",
-    ),
-    # serialized_rollback: the flush after a transactional test empties the role
-    # groups a data migration made; this puts them back for the next test.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    server = RedisServer(tmp_path)
-    yield server
-    server.stop()
+pytestmark = PROCESS_TEST_MARKS
 
 
 @pytest.fixture
