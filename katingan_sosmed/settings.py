@@ -7,6 +7,7 @@ Production differs from development and tests only by environment values.
 A malformed value fails loudly at start-up (django-environ raises).
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,6 +146,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (Redis when REDIS_URL is set) ------------------------------------
 
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def _per_test_process(url: str) -> str:
+    """Under pytest-xdist, the Redis database of this test process.
+
+    The processes of a parallel run each have their own test database (Django names
+    them ``test_<name>_gw0``, ``_gw1``...); they get their own Redis database too, so
+    that one process's Celery worker never consumes, nor its purge drops, another's
+    messages, and cache keys (login lockouts, throttles) never cross. ``gw0`` keeps the
+    configured database, ``gwN`` the N-th after it.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not (url.startswith("redis://") and worker.startswith("gw")):
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    shifted = (database + int(worker[2:])) % 16
+    return urlunsplit(parts._replace(path=f"/{shifted}"))
+
+
+REDIS_URL = _per_test_process(REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -329,7 +353,13 @@ LOGGING = {
 # Without REDIS_URL the broker is kombu's filesystem transport under var/: it works
 # across the web, worker and beat processes of one host with no server at all.
 CELERY_FILESYSTEM_BROKER_DIR = VAR_DIR / "celery"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
+CELERY_BROKER_URL = (
+    _per_test_process(env.str("CELERY_BROKER_URL", default="")) or REDIS_URL or "filesystem://"
+)
+if "CELERY_BROKER_URL" in os.environ:
+    # Celery reads the variable before this setting (celery.app.utils.Settings.broker_url):
+    # keep the two the same, or a test process would publish to the unshifted database.
+    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # kombu does not create its folders.
     for _folder in ("queue", "control", "processed"):

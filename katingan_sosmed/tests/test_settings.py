@@ -95,6 +95,37 @@ def test_database_and_redis_urls_switch_backends(tmp_path):
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
 
 
+PARALLEL_PROBE = """
+import json, os, django
+from django.conf import settings
+from katingan_sosmed.celery import app
+django.setup()
+print(json.dumps({
+    "cache": settings.CACHES["default"]["LOCATION"],
+    "broker": settings.CELERY_BROKER_URL,
+    "celery": app.conf.broker_url,
+}))
+"""
+
+
+@pytest.mark.parametrize(("worker", "database"), [("", 3), ("gw0", 3), ("gw1", 4), ("gw13", 0)])
+def test_each_parallel_test_process_has_its_own_redis_database(tmp_path, worker, database):
+    """A test process's Celery worker consumes only its own messages (e2e journeys)."""
+    result = run_django(
+        PARALLEL_PROBE,
+        {
+            "DJANGO_DEBUG": "True",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/3",
+            "PYTEST_XDIST_WORKER": worker,
+        },
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    url = f"redis://127.0.0.1:6379/{database}"
+    assert json.loads(result.stdout) == {"cache": url, "broker": url, "celery": url}
+
+
 def test_production_mode_is_secure_by_default(tmp_path):
     values = probe(PRODUCTION_ENV, tmp_path)
     assert values["debug"] is False
