@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 from django.core.files.base import ContentFile
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 
 from katingan_sosmed import clock
 from notifications.tasks import _backoff
@@ -86,7 +86,9 @@ def build_file(self, file_id: int) -> bool:
     """Build the PDF of one :class:`ReportFile`; safe to run twice (done stays done)."""
     try:
         return build_report_file(file_id)
-    except OperationalError as exc:
+    except (OperationalError, InterfaceError) as exc:
+        # A lost database connection: drop it, so the retry opens a new one.
+        close_old_connections()
         if self.request.retries >= MAX_ATTEMPTS:
             ReportFile.objects.filter(pk=file_id).exclude(status=ReportFileStatus.DONE).update(
                 status=ReportFileStatus.FAILED, error=str(exc)[:2000], finished_at=clock.now()

@@ -6,6 +6,7 @@ settings are read once per process.
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -166,3 +167,14 @@ def test_check_deploy_notices_an_insecure_setting(tmp_path):
     result = deploy_check({**PRODUCTION_ENV, "DJANGO_SESSION_COOKIE_SECURE": "False"}, tmp_path)
     assert result.returncode != 0
     assert "security.W012" in result.stderr + result.stdout
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    """An operator learns every setting from .env.example; a new one must be added there."""
+    settings_source = (BASE_DIR / "katingan_sosmed" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:_bool|\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', settings_source))
+    listed = set(
+        re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (BASE_DIR / ".env.example").read_text(), re.M)
+    )
+    assert len(read) > 40
+    assert sorted(read - listed) == []
