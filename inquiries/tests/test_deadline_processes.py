@@ -66,9 +66,14 @@ def test_a_worker_child_killed_mid_sweep_loses_and_doubles_nothing(
     overdue_forwardings(officer, agency_b, count, now=timezone.now())
     expected = count * PER_FORWARDING
 
-    # Small batches so the sweep commits many times and takes long enough to be hit.
+    # Small batches so the sweep commits many times and takes long enough to be hit;
+    # no helper sweeps, so only the redelivered sweep can finish the backlog.
     with worker_process(
-        private_redis.url, tmp_path, name="sweeper", DEADLINE_SWEEP_BATCH_SIZE="2"
+        private_redis.url,
+        tmp_path,
+        name="sweeper",
+        DEADLINE_SWEEP_BATCH_SIZE="2",
+        DEADLINE_SWEEP_HELPERS="0",
     ) as (process, log):
         send_sweep(private_redis.url)
         wait_for(lambda: Notification.objects.exists(), "the sweep to start writing")
