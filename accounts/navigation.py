@@ -35,6 +35,8 @@ NAV_ITEMS: list[NavItem] = [
         "reports:dashboard",
         frozenset({Role.EVALUATOR, Role.ADMINISTRATOR}),
     ),
+    NavItem(_("Subject requests"), "privacy:request_list", frozenset({Role.EVALUATOR})),
+    NavItem(_("Audit log"), "audit:log", frozenset({Role.EVALUATOR, Role.ADMINISTRATOR})),
     NavItem(_("Leadership view"), "reports:pimpinan", frozenset({Role.PIMPINAN})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]

@@ -37,7 +37,8 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
         if isinstance(field.widget, forms.ClearableFileInput):
             field.widget = forms.FileInput(attrs={"accept": "application/pdf,.pdf"})
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            # RadioSelect includes CheckboxSelectMultiple: each option is a check box.
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select"

@@ -14,6 +14,8 @@
   :func:`inquiries.tokens.token_revoke`); the key hash is never shown.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Q
@@ -24,6 +26,7 @@ from accounts.access import scope_for
 from accounts.admin import ReadOnlyAdminMixin, ScopedAdminMixin
 from audit.services import audit_record, changed_fields
 from katingan_sosmed import clock
+from privacy.services import scrub
 
 from . import tokens
 from .models import (
@@ -68,11 +71,15 @@ class ForwardingInline(ReadOnlyAdminMixin, admin.TabularInline):
 class InquiryEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = InquiryEvent
     extra = 0
-    fields = ("at", "action", "from_status", "to_status", "actor", "agency", "note")
+    fields = ("at", "action", "from_status", "to_status", "actor", "agency", "note_masked")
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "agency")
+        return super().get_queryset(request).select_related("actor", "agency", "inquiry")
+
+    @admin.display(description=_("note"))
+    def note_masked(self, obj: InquiryEvent) -> str:
+        return scrub(obj.note, obj.inquiry.author_name)
 
 
 @admin.register(Inquiry)
@@ -100,14 +107,14 @@ class InquiryAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "channel",
         "author",
         "contact",
-        "text",
-        "source_url",
+        "text_masked",
+        "source_masked",
         "topics",
         "received_at",
         "recorded_at",
         "recorded_by",
         "due_at",
-        "answer_text",
+        "answer_masked",
         "answered_at",
         "answered_by",
         "closed_at",
@@ -124,6 +131,19 @@ class InquiryAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("contact (masked)"))
     def contact(self, obj: Inquiry) -> str:
         return mask_contact(obj.author_contact)
+
+    @admin.display(description=_("text (contacts masked)"))
+    def text_masked(self, obj: Inquiry) -> str:
+        return scrub(obj.text, obj.author_name)
+
+    @admin.display(description=_("answer (contacts masked)"))
+    def answer_masked(self, obj: Inquiry) -> str:
+        return scrub(obj.answer_text, obj.author_name)
+
+    @admin.display(description=_("link to the post"))
+    def source_masked(self, obj: Inquiry) -> str:
+        # The post's address names the citizen's account: its site only.
+        return urlsplit(obj.source_url).netloc if obj.source_url else ""
 
 
 @admin.register(Forwarding)
@@ -149,14 +169,22 @@ class ForwardingAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "forwarded_by",
         "forwarded_at",
         "due_at",
-        "note",
+        "note_masked",
         "status",
-        "reply_text",
+        "reply_masked",
         "replied_by",
         "replied_at",
         "closed_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("note"))
+    def note_masked(self, obj: Forwarding) -> str:
+        return scrub(obj.note, obj.inquiry.author_name)
+
+    @admin.display(description=_("reply"))
+    def reply_masked(self, obj: Forwarding) -> str:
+        return scrub(obj.reply_text, obj.inquiry.author_name)
 
 
 @admin.register(InquiryEvent)
@@ -176,9 +204,13 @@ class InquiryEventAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "actor",
         "agency",
         "forwarding",
-        "note",
+        "note_masked",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("note"))
+    def note_masked(self, obj: InquiryEvent) -> str:
+        return scrub(obj.note, obj.inquiry.author_name)
 
 
 @admin.register(Answer)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.access import scope_for
 from accounts.models import Agency, OfficialAccount, User
+from audit.services import audit_record
 
 from . import counts
 from .deadlines import next_notice_at
@@ -164,7 +165,7 @@ def _event(
     note: str = "",
     forwarding: Forwarding | None = None,
 ) -> InquiryEvent:
-    return InquiryEvent.objects.create(
+    event = InquiryEvent.objects.create(
         inquiry=inquiry,
         at=now,
         actor=by,
@@ -175,6 +176,17 @@ def _event(
         forwarding=forwarding,
         note=note,
     )
+    # The regency-wide audit trail (UU 27/2022): every change to an inquiry, by whom.
+    # The step's note stays in the inquiry's own history: it may quote the citizen.
+    audit_record(
+        actor=by,
+        action=f"inquiry_{action}",
+        obj=inquiry,
+        changes={"status": [from_status or None, inquiry.status]}
+        | ({"forwarding": forwarding.pk} if forwarding is not None else {}),
+        now=now,
+    )
+    return event
 
 
 def _save(inquiry: Inquiry, fields: Iterable[str]) -> None:

@@ -141,6 +141,8 @@ class Inquiry(models.Model):
         blank=True,
         related_name="+",
     )
+    # UU 27/2022: when the citizen's details were replaced (retention or their request).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     # NULL, not "", when absent: the unique constraint must ignore inquiries without one.
     idempotency_key = models.CharField(  # noqa: DJ001
         max_length=80, null=True, blank=True, editable=False

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import board_views, calendar_views, views
+from . import board_views, calendar_views, privacy_views, views
 
 app_name = "inquiries"
 urlpatterns = [
@@ -13,7 +13,10 @@ urlpatterns = [
     path("baru/", views.create, name="create"),
     path("impor/", views.import_inquiries, name="import"),
     path("impor/templat.csv", views.import_template, name="import_template"),
+    path("ekspor.csv", privacy_views.export, name="export"),
+    path("ekspor-data-pribadi/", privacy_views.export_personal, name="export_personal"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/kontak/", privacy_views.reveal_contact, name="reveal_contact"),
     path("<int:pk>/jawab/", views.answer_directly, name="answer_directly"),
     path("<int:pk>/teruskan/", views.forward, name="forward"),
     path("<int:pk>/balas/", views.reply, name="reply"),

@@ -36,6 +36,7 @@ from accounts.viewkit import (
     style_form,
 )
 from katingan_sosmed import clock
+from privacy.services import is_evaluator, may_reveal, scrub
 
 from . import flow, imports, services
 from .filters import BOX_FORWARDED, BOX_RECEIVED, BOXES, AnswerFilter, InboxFilter, box_from
@@ -73,6 +74,7 @@ EVENT_LABELS = {
     "answer_public": gettext_lazy("Answered the public"),
     "close": gettext_lazy("Closed"),
     "dismiss": gettext_lazy("Closed as spam or duplicate"),
+    "anonymise": gettext_lazy("Citizen's details anonymised"),
 }
 
 
@@ -156,6 +158,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     for inquiry in rows:
         full = inquiry.pk in unmasked
         inquiry.author_shown = inquiry.author_name if full else mask_name(inquiry.author_name)
+        inquiry.text_shown = inquiry.text if full else scrub(inquiry.text, inquiry.author_name)
         inquiry.countdown = countdown(inquiry.due_at, now)
     return render(
         request,
@@ -170,6 +173,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "can_record": scope.can_write,
             "read_only": not scope.can_write,
+            "can_export_personal": is_evaluator(request.user),
         },
     )
 
@@ -335,15 +339,29 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).order_by("forwarded_at", "pk")
     )
     current = inquiry.current_forwarding
+    if not full:
+        # Outside the handling agencies, contact details the citizen or an officer
+        # wrote into the texts are masked too. Display copies only: nothing is saved.
+        for item in (*events, *forwardings, *([current] if current else [])):
+            for field in ("note", "reply_text"):
+                if hasattr(item, field):
+                    setattr(item, field, scrub(getattr(item, field), inquiry.author_name))
     return render(
         request,
         "inquiries/detail.html",
         {
             "inquiry": inquiry,
             "author_shown": inquiry.author_name if full else mask_name(inquiry.author_name),
-            "contact_shown": inquiry.author_contact
-            if full
-            else mask_contact(inquiry.author_contact),
+            # Masked for everyone; the handling agencies and evaluators reveal it.
+            "contact_shown": mask_contact(inquiry.author_contact),
+            "can_reveal": bool(inquiry.author_contact)
+            and inquiry.anonymised_at is None
+            and may_reveal(user, inquiry),
+            "reveal_needs_reason": not full,
+            "text_shown": inquiry.text if full else scrub(inquiry.text, inquiry.author_name),
+            "answer_shown": (
+                inquiry.answer_text if full else scrub(inquiry.answer_text, inquiry.author_name)
+            ),
             "full_personal_data": full,
             "current_forwarding": current,
             "countdown": countdown(inquiry.due_at, now),

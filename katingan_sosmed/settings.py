@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "audit",
+    "privacy",
     "health",
     "benchdata",
 ]
@@ -448,6 +449,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Daily at 02:30 WIB: citizens' details of inquiries closed longer than the
+    # retention period are anonymised (UU 27/2022); each run is logged (RetentionRun).
+    # An inquiry once anonymised is skipped, so a repeated or missed day is harmless.
+    "personal-data-retention": {
+        "task": "privacy.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- REST API for integrations (inquiries.api) -------------------------------
@@ -528,6 +536,17 @@ DEADLINE_SWEEP_HELPERS = env.int("DEADLINE_SWEEP_HELPERS", default=1)
 # A notice left in "sending" longer than this (its worker died after the claim) is
 # put back to "pending" by the periodic e-mail requeue.
 NOTIFICATION_STALE_CLAIM_MINUTES = env.int("NOTIFICATION_STALE_CLAIM_MINUTES", default=10)
+
+# UU 27/2022: citizens' names, handles, contacts and links of an inquiry are kept this
+# many days after it was closed (or answered), then anonymised. Set it from the
+# regency's archive retention schedule (Jadwal Retensi Arsip); default two years.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
+# UU 27/2022: a citizen's request to see, correct or delete their data is answered
+# within 3 x 24 hours.
+SUBJECT_REQUEST_HOURS = env.int("SUBJECT_REQUEST_HOURS", default=72)
+# Sign-in records (django-axes: user name, IP address, time) are deleted by the same
+# retention run after this many days.
+SIGN_IN_LOG_RETENTION_DAYS = env.int("SIGN_IN_LOG_RETENTION_DAYS", default=90)
 
 # /healthz calls beat unhealthy when its last tick is older than this.
 HEALTH_BEAT_MAX_AGE = timedelta(seconds=env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=120))

@@ -21,6 +21,8 @@ urlpatterns = [
     path("pertanyaan/", include("inquiries.urls")),
     path("publikasi/", include("publications.urls")),
     path("laporan/", include("reports.urls")),
+    path("privasi/", include("privacy.urls")),
+    path("audit/", include("audit.urls")),
     path("lacak/", include("inquiries.public_urls")),
     path("api/", include("inquiries.api.urls")),
     path("bahasa/", set_language, name="set_language"),

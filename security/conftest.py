@@ -29,6 +29,7 @@ from health.services import BEAT
 from inquiries import flow, tokens
 from inquiries.tests.factories import AnswerFactory, InquiryFactory
 from notifications.services import notification_create
+from privacy import services as privacy_services
 from publications import services as post_services
 from publications.tests.factories import PublishedPostFactory
 from reports import services as report_services
@@ -209,6 +210,15 @@ def _build_world() -> SimpleNamespace:
         inquiry=shared, to_agency=agency_b, by=officer_a, now=NOW - dt.timedelta(hours=2)
     )
     shared.refresh_from_db()
+    # A citizen of A asks Diskominfo what the portal holds on them.
+    subject_request = privacy_services.subject_request_create(
+        by=evaluator,
+        now=NOW,
+        kind="access",
+        requester_name=a.inquiry.author_name,
+        identifier=a.inquiry.author_name,
+        received_at=NOW - dt.timedelta(hours=1),
+    )
     regency_file = _done_file(
         kind=ReportFileKind.REGENCY, year=2026, by=evaluator, name="kabupaten-2026.pdf"
     )
@@ -220,6 +230,7 @@ def _build_world() -> SimpleNamespace:
         a=a,
         b=b,
         evaluating=evaluating,
+        subject_request=subject_request,
         shared=shared,
         regency_file=regency_file,
         dinas=cast["dinas"],

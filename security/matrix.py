@@ -44,6 +44,8 @@ POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405, 405, 405)
 REGENCY = row(LOGIN, 403, 403, 403, 200, 200, 200, 403)
 # Diskominfo's evaluation work and settings.
 EVALUATOR = row(LOGIN, 403, 403, 403, 200, 403, 200, 403)
+# Subject requests of citizens (UU 27/2022): Diskominfo's evaluators alone.
+EVALUATOR_ONLY = row(LOGIN, 403, 403, 403, 200, 403, 403, 403)
 # Public pages (tracking, the API's schema and documentation).
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200, 200)
 # The integration API: no token is 401; a portal session is refused (403, no CSRF risk).
@@ -128,6 +130,11 @@ MATRIX: dict[str, Expect] = {
     "inquiries:answer_public": Expect(POST_ONLY),
     "inquiries:close": Expect(POST_ONLY),
     "inquiries:dismiss": Expect(POST_ONLY),
+    # Citizens masked; each role exports its own scope (the roleless has none).
+    "inquiries:export": Expect(row(LOGIN, 200, 200, 200, 200, 200, 200, 403)),
+    # With names and contacts: evaluators only, for a stated reason (UU 27/2022).
+    "inquiries:export_personal": Expect(EVALUATOR_ONLY),
+    "inquiries:reveal_contact": Expect(POST_ONLY),
     "inquiries:answer_list": Expect(SIGNED_IN),
     "inquiries:answer_create": Expect(CREATE),
     "inquiries:answer_edit": Expect(EDIT_A),
@@ -179,6 +186,19 @@ MATRIX: dict[str, Expect] = {
     "reports:regency_file_request": Expect(POST_ONLY),
     "reports:regency_file_status": Expect(REGENCY),
     "reports:table_export": Expect(READ_A),
+    # --- privacy/urls.py: subject requests are the evaluators' (UU 27/2022) ----------
+    "privacy:request_list": Expect(EVALUATOR_ONLY),
+    "privacy:request_create": Expect(EVALUATOR_ONLY),
+    "privacy:request_detail": Expect(EVALUATOR_ONLY),
+    "privacy:request_export": Expect(EVALUATOR_ONLY),
+    "privacy:request_correct": Expect(POST_ONLY),
+    "privacy:request_erase": Expect(POST_ONLY),
+    "privacy:request_close": Expect(POST_ONLY),
+    # The record of processing is for everyone signed in.
+    "privacy:processing_record": Expect(SIGNED_IN),
+    "privacy:processing_record_pdf": Expect(SIGNED_IN),
+    # --- audit/urls.py ---------------------------------------------------------------
+    "audit:log": Expect(EVALUATOR),
     # --- inquiries/public_urls.py: no sign-in, nothing personal (see test_privacy) ----
     "tracking:form": Expect(PUBLIC),
     "tracking:detail": Expect(PUBLIC),

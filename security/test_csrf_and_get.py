@@ -86,6 +86,11 @@ def test_a_token_from_another_session_is_refused(world):
     assert _csrf_refused(response)
 
 
+# Exports of inquiries: reading them is itself recorded (UU 27/2022), so a GET appends
+# an audit event, and nothing else.
+READ_AUDITED = {"inquiries:export", "privacy:request_export"}
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_get_changes_nothing(name, urls, world, clients):
     url = address(world, urls[name], query=MATRIX[name].query)
@@ -94,6 +99,8 @@ def test_get_changes_nothing(name, urls, world, clients):
     for role in ROLES:
         fetch(clients[role], url)
         tables = changed_tables(before, db_fingerprint())
+        if name in READ_AUDITED:
+            tables = [table for table in tables if table != "audit_auditevent"]
         if tables:
             changed[role] = tables
             before = db_fingerprint()

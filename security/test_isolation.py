@@ -55,6 +55,7 @@ OBJECT_URLS = sorted(
         "inquiries:answer_public",
         "inquiries:close",
         "inquiries:dismiss",
+        "inquiries:reveal_contact",
         "inquiries:answer_edit",
         "inquiries:answer_approve",
         "publications:post_detail",
@@ -76,6 +77,11 @@ OBJECT_URLS = sorted(
         "reports:file_status",
         "reports:file_download",
         "reports:table_export",
+        "privacy:request_detail",
+        "privacy:request_export",
+        "privacy:request_correct",
+        "privacy:request_erase",
+        "privacy:request_close",
     ]
 )
 # Refused by role before any object is looked up (Diskominfo's evaluation steps; a
@@ -86,6 +92,12 @@ ROLE_GATED = {
     "reports:report_return",
     "reports:report_send",
     "tokens:revoke",
+    # Subject requests belong to no agency: Diskominfo's evaluators alone handle them.
+    "privacy:request_detail",
+    "privacy:request_export",
+    "privacy:request_correct",
+    "privacy:request_erase",
+    "privacy:request_close",
 }
 
 

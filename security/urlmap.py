@@ -64,6 +64,8 @@ PK_OBJECTS: dict[str, str] = {
     "reports:evaluation_": "evaluating",
     "reports:report_return": "evaluating",
     "reports:report_send": "evaluating",
+    # A citizen's request about their data (no agency's: Diskominfo's).
+    "privacy:request_": "subject_request",
 }
 
 
@@ -78,10 +80,10 @@ def pk_object(world, name: str, side: str = "a"):
     key = pk_object_key(name)
     if key is None:
         raise LookupError(f"no fixture object for the pk of {name}")
-    if key == "evaluating":
+    if key in ("evaluating", "subject_request"):
         if side != "a":
             raise LookupError(f"no object of agency {side.upper()} for {name}")
-        return world.evaluating
+        return getattr(world, key)
     return getattr(getattr(world, side), key)
 
 
