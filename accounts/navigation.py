@@ -20,6 +20,8 @@ class NavItem:
     url_name: str
     # None: every signed-in user with a role; otherwise the roles that see it.
     roles: frozenset[str] | None = None
+    # Shown in the "Personal data" menu rather than in the bar (Diskominfo's tools).
+    in_menu: bool = False
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -35,14 +37,24 @@ NAV_ITEMS: list[NavItem] = [
         "reports:dashboard",
         frozenset({Role.EVALUATOR, Role.ADMINISTRATOR}),
     ),
-    NavItem(_("Subject requests"), "privacy:request_list", frozenset({Role.EVALUATOR})),
-    NavItem(_("Audit log"), "audit:log", frozenset({Role.EVALUATOR, Role.ADMINISTRATOR})),
+    NavItem(
+        _("Subject requests"), "privacy:request_list", frozenset({Role.EVALUATOR}), in_menu=True
+    ),
+    NavItem(
+        _("Audit log"), "audit:log", frozenset({Role.EVALUATOR, Role.ADMINISTRATOR}), in_menu=True
+    ),
+    NavItem(
+        _("Record of processing"),
+        "privacy:processing_record",
+        frozenset({Role.EVALUATOR, Role.ADMINISTRATOR}),
+        in_menu=True,
+    ),
     NavItem(_("Leadership view"), "reports:pimpinan", frozenset({Role.PIMPINAN})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMINISTRATOR})),
 ]
 
 
-def items_for(user) -> list[dict[str, str]]:
+def items_for(user) -> list[dict[str, object]]:
     """The navigation entries ``user`` may see, with their URLs."""
     if not user.is_authenticated:
         return []
@@ -53,5 +65,12 @@ def items_for(user) -> list[dict[str, str]]:
             continue
         if item.roles is not None and not (item.roles & roles):
             continue
-        visible.append({"label": item.label, "url": reverse(item.url_name), "name": item.url_name})
+        visible.append(
+            {
+                "label": item.label,
+                "url": reverse(item.url_name),
+                "name": item.url_name,
+                "in_menu": item.in_menu,
+            }
+        )
     return visible

@@ -9,8 +9,10 @@ from django.views.decorators.http import require_GET
 from accounts.roles import EVALUATOR_ROLES
 from accounts.viewkit import paginate, style_form
 
-from .filters import AuditFilter
+from .filters import ACTION_CHOICES, AuditFilter
 from .models import AuditEvent
+
+ACTION_LABELS = dict(ACTION_CHOICES)
 
 
 def change_lines(changes: dict) -> list[str]:
@@ -38,4 +40,5 @@ def log(request: HttpRequest) -> HttpResponse:
     style_form(filterset.form)
     for event in page:
         event.change_lines = change_lines(event.changes)
+        event.action_label = ACTION_LABELS.get(event.action, "")
     return render(request, "audit/log.html", {"filterset": filterset, "page": page})

@@ -34,6 +34,7 @@ from inquiries import flow
 from inquiries.models import Inquiry
 from inquiries.tests.factories import InquiryFactory
 from katingan_sosmed import clock
+from privacy import services as privacy_services
 from publications.tests.factories import PublishedPostFactory
 from reports import services as report_services
 
@@ -163,7 +164,16 @@ def portal(agency_a, agency_b, officer_a, officer_b, pejabat_a, evaluator, pimpi
     report_services.evaluation_start(report=evaluated, by=evaluator, now=now)
     for inquiry in (fresh, forwarded, overdue, replied):
         inquiry.refresh_from_db()
+    subject_request = privacy_services.subject_request_create(
+        by=evaluator,
+        now=now,
+        kind="access",
+        requester_name="Warga Uji",
+        identifier=fresh.author_name,
+        received_at=now - H,
+    )
     return {
+        "subject_request": subject_request,
         "fresh": fresh,
         "forwarded": forwarded,
         "overdue": overdue,
@@ -213,6 +223,11 @@ def _pages(portal) -> dict[str, list[tuple[str, str]]]:
             ("regency-report", "/laporan/kabupaten/"),
             ("report-under-evaluation", f"/laporan/{portal['evaluated'].pk}/"),
             ("evaluation-form", f"/laporan/{portal['evaluated'].pk}/evaluasi/"),
+            ("subject-requests", "/privasi/permintaan/"),
+            ("subject-request-form", "/privasi/permintaan/baru/"),
+            ("subject-request", f"/privasi/permintaan/{portal['subject_request'].pk}/"),
+            ("audit-log", "/audit/"),
+            ("processing-record", "/privasi/pemrosesan/"),
         ],
         "pimpinan": [
             ("pimpinan", "/laporan/pimpinan/"),
