@@ -202,6 +202,7 @@ def _pages(portal) -> dict[str, list[tuple[str, str]]]:
             ("post-form", "/publikasi/baru/"),
             ("agency-detail-own", "/instansi/dinkes/"),
             ("official-accounts", "/akun-resmi/"),
+            ("regulation", "/regulasi/"),
         ],
         "petugas_b": [
             ("inquiry-inbox-forwarded", "/pertanyaan/?kotak=diteruskan"),
@@ -334,6 +335,7 @@ FOCUSED = """async () => {
 
 # The form's fields top to bottom, as it shows them, then its Save button.
 RECORD_FORM_ORDER = [
+    "Lampiran B",  # the "Dasar hukum" link to /regulasi/, above the form
     "channel",
     "kind",
     "author_name",

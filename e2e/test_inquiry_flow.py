@@ -49,6 +49,15 @@ def _both_widths(page: Page, name: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+def _reveal(page: Page, contact: str) -> None:
+    """Reveal the author's contact from the detail page, then come back to it."""
+    detail = page.url
+    with page.expect_navigation():
+        page.locator("form[data-reveal] button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text(contact)
+    page.goto(detail)
+
+
 def _status(page: Page) -> str | None:
     return page.locator("main h1 + [data-status]").get_attribute("data-status")
 
@@ -94,7 +103,10 @@ def test_lampiran_b_across_two_agencies_and_public_tracking(
     assert (inquiry.author_name, inquiry.author_contact) == (AUTHOR, CONTACT)
     assert _status(page_a) == "recorded"
     expect(page_a.locator(".messages .alert-success")).to_contain_text(inquiry.tracking_code)
-    expect(page_a.locator("[data-field=contact]")).to_contain_text(CONTACT)
+    # The contact is masked even for the handling officer until they reveal it (audited).
+    expect(page_a.locator("[data-field=contact]")).to_contain_text("0812****789")
+    expect(page_a.locator("[data-field=contact]")).not_to_contain_text(CONTACT)
+    _reveal(page_a, CONTACT)
 
     page_a.goto("/pertanyaan/")
     row = page_a.locator(f'tr[data-inquiry="{inquiry.pk}"]')
@@ -131,8 +143,8 @@ def test_lampiran_b_across_two_agencies_and_public_tracking(
     with page_b.expect_navigation():
         row_b.get_by_role("link", name=inquiry.tracking_code).click()
     assert _status(page_b) == "forwarded"
-    # The agency with authority handles it: it sees the author's data in full.
-    expect(page_b.locator("[data-field=contact]")).to_contain_text(CONTACT)
+    # The agency with authority handles it: it may reveal the author's contact.
+    _reveal(page_b, CONTACT)
     page_b.locator('form[action$="/balas/"] textarea[name=reply_text]').fill(REPLY)
     _submit(page_b, "balas")
     assert _status(page_b) == "replied"
@@ -165,7 +177,8 @@ def test_lampiran_b_across_two_agencies_and_public_tracking(
     for i, user in enumerate((officer_a, officer_a, officer_b, officer_a, officer_a)):
         expect(events.nth(i)).to_contain_text(user.get_full_name())
     expect(page_a.locator("tr[data-forwarding]")).to_have_count(1)
-    expect(page_a.locator('main form[action*="/pertanyaan/"]')).to_have_count(0)
+    # No step is left; only the audited reveal of the contact remains.
+    expect(page_a.locator('main form[action*="/pertanyaan/"]:not([data-reveal])')).to_have_count(0)
     _both_widths(page_a, "inquiry-detail-closed")
 
     inquiry.refresh_from_db()
@@ -207,11 +220,14 @@ def test_record_form_by_keyboard_only(new_page, agency_a, officer_a):
     sign_in(page, officer_a.username, PASSWORD)
     page.goto("/pertanyaan/baru/")
 
-    # The skip link comes first; following it, the next Tab is the first field.
+    # The skip link comes first; following it, the next Tab is the legal basis link,
+    # then the first field.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.legal") == "lampiran-b"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "channel"
 

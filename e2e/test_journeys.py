@@ -186,10 +186,15 @@ def test_inquiry_forwarded_replied_answered_and_tracked(
         expect(row.locator("[data-countdown=left]")).to_have_text(re.compile(r"\b2[34]\b"))
         both_widths(page_b, "3-inbox-of-b")
 
-        # B opens it (the author's data in full: B handles it) and replies.
+        # B opens it (B handles it: the author's name in full, the contact on a click
+        # that is audited) and replies.
         click_and_wait(page_b, row.get_by_role("link", name=inquiry.tracking_code))
         assert status_of(page_b) == "forwarded"
-        expect(page_b.locator("[data-field=contact]")).to_contain_text(CONTACT)
+        expect(page_b.locator("[data-field=contact]")).to_contain_text("0852****781")
+        detail = page_b.url
+        click_and_wait(page_b, page_b.locator("form[data-reveal] button[type=submit]"))
+        expect(page_b.locator("main")).to_contain_text(CONTACT)
+        page_b.goto(detail)
         expect(page_b.locator("main")).to_contain_text(NOTE)
         reply = page_b.get_by_role("textbox", name="Beri tanggapan kepada instansi yang meneruskan")
         reply.fill(REPLY)

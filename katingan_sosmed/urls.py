@@ -23,6 +23,7 @@ urlpatterns = [
     path("laporan/", include("reports.urls")),
     path("privasi/", include("privacy.urls")),
     path("audit/", include("audit.urls")),
+    path("regulasi/", include("regulation.urls")),
     path("lacak/", include("inquiries.public_urls")),
     path("api/", include("inquiries.api.urls")),
     path("bahasa/", set_language, name="set_language"),

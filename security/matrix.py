@@ -197,6 +197,8 @@ MATRIX: dict[str, Expect] = {
     # The record of processing is for everyone signed in.
     "privacy:processing_record": Expect(SIGNED_IN),
     "privacy:processing_record_pdf": Expect(SIGNED_IN),
+    # --- regulation/urls.py: the regulation article by article, for everyone signed in
+    "regulation:regulation": Expect(SIGNED_IN),
     # --- audit/urls.py ---------------------------------------------------------------
     "audit:log": Expect(EVALUATOR),
     # --- inquiries/public_urls.py: no sign-in, nothing personal (see test_privacy) ----
