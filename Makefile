@@ -39,14 +39,16 @@ test: $(VENV)/.installed-dev system-deps-test lint
 
 ## make security: bandit over the portal's code (every finding fixed or in the reviewed
 ## baseline, docs/security/bandit-baseline.json) and pip-audit of the pinned requirements.
-APPS := accounts inquiries publications reports notifications audit health benchdata katingan_sosmed
+APPS := accounts inquiries publications reports notifications audit privacy regulation health benchdata katingan_sosmed
 security: $(VENV)/.installed-dev
 	$(BIN)/bandit -q -r $(APPS) -x '*/tests/*,*/migrations/*' -b docs/security/bandit-baseline.json
 	$(BIN)/pip-audit -r requirements.txt --progress-spinner off
 
-## make bench: the benchmarks against PostgreSQL (DATABASE_URL), into docs/benchmarks.md.
+## make bench: the benchmarks against PostgreSQL (DATABASE_URL), into docs/benchmarks.md
+## and var/bench/*.json: every page and job at 100,000 and 1,000,000 inquiries
+## (bench/scale.py), then the loopback load (bench/load.py, needs wrk).
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/scale.py 100000 1000000
 	$(BIN)/python bench/load.py
 
 system-deps-test:

@@ -1,5 +1,5 @@
 """Bounded load test on loopback (issue 9): gunicorn with 2 workers on PostgreSQL with
-the benchmark data, and wrk with 8 connections for 60 s on each of the inbox, an
+the benchmark data, and wrk with 8 connections for 30 s on each of the inbox, an
 inquiry's detail page and the API list. Zero errors expected; requests/s and p50/p95
 written to ``docs/benchmarks.md`` (the ``load`` section) and the raw figures to
 ``var/bench/load.json``.
@@ -26,7 +26,7 @@ import urllib.request
 import benchdb  # puts the project on sys.path
 
 INQUIRIES = int(os.environ.get("LOAD_INQUIRIES", 100_000))
-SECONDS = int(os.environ.get("LOAD_SECONDS", 60))
+SECONDS = int(os.environ.get("LOAD_SECONDS", 30))
 CONNECTIONS = 8
 WORKERS = 2
 MARKER = "load"

@@ -1,0 +1,112 @@
+"""Issue 11's query budgets, as tests (timings are in docs/benchmarks.md): every listed
+view of the inbox costs at most 10 queries and the detail page at most 15, and neither
+grows with the number of rows or of history steps."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import OfficialAccountFactory
+from inquiries import flow
+from inquiries.models import Inquiry
+from inquiries.tests.factories import InquiryFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+INBOX_BUDGET = 10
+DETAIL_BUDGET = 15
+
+INBOX_VIEWS = {
+    "default": "",
+    "one status": "?status=forwarded",
+    "text search": "?q=posyandu",
+    "page 2": "?halaman=2",
+    "forwarded to us": "?kotak=diteruskan",
+}
+
+
+@pytest.fixture(autouse=True)
+def _now(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
+@pytest.fixture
+def channel_a(agency_a):
+    return OfficialAccountFactory(agency=agency_a, handle="@dinkes.katingan")
+
+
+def _fill(agency, channel, officer, target, n: int) -> None:
+    for number, inquiry in enumerate(
+        InquiryFactory.create_batch(n, agency=agency, channel=channel, text="Jadwal posyandu?")
+    ):
+        if number % 2:
+            flow.inquiry_forward(inquiry=inquiry, to_agency=target, by=officer, now=NOW)
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["officer_a", "evaluator"])
+def test_every_inquiry_list_view_stays_within_its_budget(
+    client, request, who, agency_a, agency_b, channel_a, officer_a
+):
+    client.force_login(request.getfixturevalue(who))
+    inbox = reverse("inquiries:inbox")
+    _fill(agency_a, channel_a, officer_a, agency_b, 30)
+    client.get(inbox)  # the session's first request checks the day's ethics once
+    small = {name: _queries(client, inbox + query) for name, query in INBOX_VIEWS.items()}
+    _fill(agency_a, channel_a, officer_a, agency_b, 30)
+    large = {name: _queries(client, inbox + query) for name, query in INBOX_VIEWS.items()}
+    assert large == small
+    assert max(large.values()) <= INBOX_BUDGET, large
+
+
+def _history(inquiry, officer_a, holders, hops: int) -> None:
+    """Forward, then re-route ``hops - 1`` times between the ``holders`` (agency,
+    officer): each hop is a forwarding row and a history step."""
+    for hop in range(hops):
+        at = NOW - dt.timedelta(hours=hops - hop)
+        target, _officer = holders[hop % 2]
+        if hop == 0:
+            flow.inquiry_forward(inquiry=inquiry, to_agency=target, by=officer_a, now=at)
+        else:
+            _holder, holder_officer = holders[(hop - 1) % 2]
+            flow.forwarding_reroute(
+                inquiry=Inquiry.objects.get(pk=inquiry.pk),
+                to_agency=target,
+                by=holder_officer,
+                now=at,
+            )
+
+
+def test_the_detail_page_does_not_grow_with_its_history(
+    client, agency_a, agency_b, channel_a, officer_a, officer_b
+):
+    from accounts.roles import Role
+    from accounts.tests.factories import AgencyFactory, UserFactory
+
+    agency_c = AgencyFactory(name="Dinas Sosial", short_name="Dinsos", slug="dinsos")
+    officer_c = UserFactory(username="petugas_c", agency=agency_c, roles=[Role.PETUGAS])
+    holders = [(agency_b, officer_b), (agency_c, officer_c)]
+    short = InquiryFactory(
+        agency=agency_a, channel=channel_a, received_at=NOW - dt.timedelta(days=1)
+    )
+    long = InquiryFactory(
+        agency=agency_a, channel=channel_a, received_at=NOW - dt.timedelta(days=1)
+    )
+    _history(short, officer_a, holders, hops=1)
+    _history(long, officer_a, holders, hops=12)
+    assert long.events.count() >= 12 and long.forwardings.count() == 12
+    client.force_login(officer_a)
+    client.get(reverse("inquiries:inbox"))
+    few = _queries(client, reverse("inquiries:detail", args=[short.pk]))
+    many = _queries(client, reverse("inquiries:detail", args=[long.pk]))
+    assert many == few
+    assert many <= DETAIL_BUDGET, many
