@@ -5,9 +5,9 @@
 
 Not a test. For each size it creates its own database ``<name>_bench`` next to the one
 in DATABASE_URL (dropped again), generates ``generate_bench_data --agencies 40
---inquiries N`` (benchdata.generate) and measures, with Django's test client in this
-process (no network; production settings except DEBUG, which the client needs off
-the request path anyway):
+--inquiries N`` (benchdata.generate) and measures, through Django's WSGI handler in this
+process as gunicorn would call it (no network; production settings, DEBUG off,
+plain HTTP):
 
 * the inbox as the busiest agency's petugas: its default view (every status, most
   urgent first), one status, a text search, page 40; and the regency-wide inbox of a
@@ -63,11 +63,29 @@ def _timed(function, runs: int) -> list[float]:
     return times
 
 
+def _wsgi_get(handler, environ: dict) -> int:
+    """One request through Django's WSGI handler, as gunicorn would send it."""
+    status = []
+    body = handler(dict(environ), lambda code, headers, exc_info=None: status.append(code))
+    b"".join(body)
+    if hasattr(body, "close"):
+        body.close()
+    return int(status[0].split()[0])
+
+
 def _page(client, url: str, **headers) -> dict:
+    """Server time through the WSGI handler (the test client's template and context
+    capture would add its own work), queries and EXPLAIN through the test client."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    cookie = "; ".join(f"{key}={morsel.value}" for key, morsel in client.cookies.items())
+    environ = RequestFactory().get(url, HTTP_HOST=HOST, HTTP_COOKIE=cookie, **headers).environ
+    handler = WSGIHandler()
     for _ in range(WARMUPS):
-        response = client.get(url, **headers)
-        assert response.status_code == 200, (url, response.status_code)
-    times = _timed(lambda: client.get(url, **headers), RUNS)
+        code = _wsgi_get(handler, environ)
+        assert code == 200, (url, code)
+    times = _timed(lambda: _wsgi_get(handler, environ), RUNS)
     profile = _profile_with(client, url, headers)
     slowest = profile["queries"][0] if profile["queries"] else None
     return {
@@ -185,7 +203,7 @@ def measure(size: int) -> dict:
     pages = {
         "inbox_default": (officer_client, inbox, {}),
         "inbox_status": (officer_client, f"{inbox}?status=answered", {}),
-        "inbox_search": (officer_client, f"{inbox}?q=jalan", {}),
+        "inbox_search": (officer_client, f"{inbox}?q=Warga+12345", {}),
         "inbox_page_40": (officer_client, f"{inbox}?halaman=40", {}),
         "inbox_regency": (evaluator_client, inbox, {}),
         "api_list": (
@@ -243,9 +261,11 @@ def _section(results: list[dict]) -> str:
         "`python bench/scale.py` (part of `make bench`), run "
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d} on "
         f"{os.cpu_count()} cores, {results[0]['postgresql']}, Python {platform.python_version()}. "
-        "Data: `generate_bench_data --agencies 40 --inquiries N`. Django's test client in the "
-        "benchmark's process, so the times are server time without the network; median and "
-        "p95 of 20 requests after 2 warm-ups. Raw figures: `var/bench/scale-<N>.json`.",
+        "Data: `generate_bench_data --agencies 40 --inquiries N`. In the benchmark's "
+        "process: pages go through Django's WSGI handler as gunicorn would send "
+        "them (server time, no network), queries are counted and EXPLAINed through the test "
+        "client; median and p95 of 20 requests after 2 warm-ups. Raw figures: "
+        "`var/bench/scale-<N>.json`.",
         "",
     ]
     for result in results:
@@ -359,18 +379,23 @@ def main() -> None:
         }
     )
     results = []
-    for size in SIZES:
-        admin_url, name = benchdb.setup()
-        try:
-            from django.core.management import call_command
+    admin_url, name = benchdb.setup()
+    try:
+        from django.core.management import call_command
+        from django.db import connections
 
-            call_command("collectstatic", "--noinput", verbosity=0)  # DEBUG off: the manifest
+        call_command("collectstatic", "--noinput", verbosity=0)  # DEBUG off: the manifest
+        for number, size in enumerate(SIZES):
+            if number:  # a fresh database for each size
+                connections.close_all()
+                benchdb._recreate(admin_url, name)
+                call_command("migrate", verbosity=0)
             results.append(measure(size))
-        finally:
-            benchdb.drop(admin_url, name)
-        out = benchdb.ROOT / "var" / "bench"
-        out.mkdir(parents=True, exist_ok=True)
-        (out / f"scale-{size}.json").write_text(json.dumps(results[-1], indent=2, default=str))
+            out = benchdb.ROOT / "var" / "bench"
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"scale-{size}.json").write_text(json.dumps(results[-1], indent=2, default=str))
+    finally:
+        benchdb.drop(admin_url, name)
     benchdb.write_section(f"<!-- {MARKER}:start -->", f"<!-- {MARKER}:end -->", _section(results))
     print("written to docs/benchmarks.md (scale section)")
 

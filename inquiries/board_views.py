@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import get_for_user, scope_for, visible_agencies
 from accounts.models import Agency
+from accounts.viewkit import paginate
 from katingan_sosmed import clock
 from notifications.models import EmailStatus, Notification
 
@@ -195,7 +195,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     forwardings = figure_forwardings(
         figure=figure, start=start, end=end, now=now, agency_ids=agency_ids
     )
-    page = Paginator(forwardings, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = paginate(request, forwardings, PAGE_SIZE)
     for forwarding in page:
         forwarding.state = DeadlineState(forwarding.deadline_state)
         if forwarding.state in (DeadlineState.OPEN, DeadlineState.OVERDUE):

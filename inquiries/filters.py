@@ -135,7 +135,10 @@ class InboxFilter(RegistryFilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         condition = Q()
         for term in value.split()[:5]:
-            term_condition = Q(tracking_code__iexact=term.lstrip("#")) | Q(text__icontains=term)
+            # Codes are stored in capitals: an exact match on the unique index, so each
+            # branch of the OR has its index (the text and the name a trigram one).
+            code = term.lstrip("#").upper()
+            term_condition = Q(tracking_code=code) | Q(text__icontains=term)
             if self.search_names:
                 term_condition |= Q(author_name__icontains=term)
             condition &= term_condition

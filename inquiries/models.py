@@ -143,6 +143,17 @@ class Inquiry(models.Model):
     )
     # UU 27/2022: when the citizen's details were replaced (retention or their request).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # 0 while open, 1 once closed: the inbox's first sort key, kept by the database
+    # itself so the "most urgent first" order walks an index instead of sorting every
+    # row of the agency (inquiries.selectors.by_urgency).
+    closed_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(status__in=[str(s) for s in OPEN_STATUSES], then=models.Value(0)),
+            default=models.Value(1),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     # NULL, not "", when absent: the unique constraint must ignore inquiries without one.
     idempotency_key = models.CharField(  # noqa: DJ001
         max_length=80, null=True, blank=True, editable=False
@@ -161,6 +172,19 @@ class Inquiry(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "status", "received_at"], name="inq_agency_status_idx"),
+            # The inbox, most urgent first: of one agency, and regency-wide.
+            models.Index(
+                fields=["agency", "closed_rank", "due_at", "-received_at", "-id"],
+                name="inq_agency_urgency_idx",
+            ),
+            models.Index(
+                fields=["closed_rank", "due_at", "-received_at", "-id"], name="inq_urgency_idx"
+            ),
+            # ... and of one status (the status filter).
+            models.Index(
+                fields=["agency", "status", "closed_rank", "due_at", "-received_at", "-id"],
+                name="inq_agency_status_urgency_idx",
+            ),
             models.Index(fields=["agency", "received_at"], name="inq_agency_received_idx"),
             models.Index(fields=["due_at"], condition=Q(due_at__isnull=False), name="inq_due_idx"),
             # The annual report counts an agency's answers to the public per year.

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts.access import scope_for, scoped
 from accounts.models import Agency, User
 
-from .models import OPEN_STATUSES, Answer, Forwarding, Inquiry
+from .models import Answer, Forwarding, Inquiry
 
 
 def _forwarded_to(agency_id: int) -> Q:
@@ -53,13 +53,8 @@ def get_inquiry_for_user(user: User, pk: int, *, write: bool = False) -> Inquiry
 def by_urgency(queryset: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
     """Open inquiries first, the nearest (or most overdue) reply deadline first,
     then the newest."""
-    return queryset.annotate(
-        closed_rank=Case(
-            When(status__in=OPEN_STATUSES, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("closed_rank", F("due_at").asc(nulls_last=True), "-received_at", "-pk")
+    # closed_rank is a stored generated column with its indexes (see Inquiry).
+    return queryset.order_by("closed_rank", F("due_at").asc(nulls_last=True), "-received_at", "-pk")
 
 
 def inbox(user: User, *, box: str, agency_id: int | None = None) -> QuerySet[Inquiry]:

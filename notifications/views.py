@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.viewkit import paginate
 from katingan_sosmed import clock
 
 from .models import Notification
@@ -13,7 +13,7 @@ from .services import notification_mark_read
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notices = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
-    page = Paginator(notices, 25).get_page(request.GET.get("halaman"))
+    page = paginate(request, notices)
     return render(request, "notifications/list.html", {"page": page})
 
 
