@@ -48,6 +48,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        self.cap = self.cap  # the cap this count used, whatever the class says later
         if isinstance(self.object_list, QuerySet):
             # Without its ORDER BY: counting needs no order, and an index scan stops early.
             return self.object_list.order_by()[: self.cap + 1].count()

@@ -110,3 +110,20 @@ def test_the_detail_page_does_not_grow_with_its_history(
     many = _queries(client, reverse("inquiries:detail", args=[long.pk]))
     assert many == few
     assert many <= DETAIL_BUDGET, many
+
+
+def test_a_long_list_counts_only_up_to_its_cap_and_links_few_pages(
+    client, settings, agency_a, channel_a, officer_a
+):
+    from accounts import viewkit
+
+    InquiryFactory.create_batch(60, agency=agency_a, channel=channel_a)
+    client.force_login(officer_a)
+    original = viewkit.CappedPaginator.cap
+    viewkit.CappedPaginator.cap = 50
+    try:
+        page = client.get(reverse("inquiries:inbox"), {"halaman": 2}).context["page"]
+    finally:
+        viewkit.CappedPaginator.cap = original
+    assert page.paginator.capped and page.paginator.count == 51
+    assert list(page.window) == [1, 2, 3]
