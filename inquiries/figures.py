@@ -66,7 +66,12 @@ def topics_in(
     per_topic: dict[str, Counter] = {}
     shown: dict[str, str] = {}
     by_kind: Counter = Counter()
-    rows = received_in(start, end, agency_ids).values_list("kind", "topics").order_by()
+    # In arrival order: "as first written" must not depend on the plan the database picks.
+    rows = (
+        received_in(start, end, agency_ids)
+        .values_list("kind", "topics")
+        .order_by("received_at", "pk")
+    )
     for kind, topics in rows.iterator(chunk_size=5000):
         by_kind[kind] += 1
         keys = {}

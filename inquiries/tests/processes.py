@@ -487,3 +487,9 @@ def overdue_forwardings(officer, to_agency, count: int, *, now: dt.datetime, fir
         next_notice_at=now - H + dt.timedelta(microseconds=1)
     )
     return forwardings
+
+
+def queued(redis_server) -> int:
+    """Messages waiting on the broker, over every queue of the portal (celery,
+    notifications, pdf: katingan_sosmed.settings.CELERY_TASK_QUEUES)."""
+    return sum(redis_server.client.llen(queue) for queue in ("celery", "notifications", "pdf"))

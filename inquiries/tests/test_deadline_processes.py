@@ -38,6 +38,7 @@ from .processes import (
     children,
     mails,
     overdue_forwardings,
+    queued,
     send_sweep,
     settle,
     wait_for,
@@ -167,13 +168,13 @@ def test_redis_paused_while_forwarding_answers_fast_and_the_notice_arrives_later
         received = Notification.objects.filter(kind=KIND_RECEIVED)
         assert received.count() == 2  # agency B's petugas and pejabat
         assert set(received.values_list("email_status", flat=True)) == {EmailStatus.PENDING}
-        assert private_redis.client.llen("celery") == 0
+        assert queued(private_redis) == 0
 
         # Redis is back: the periodic requeue enqueues them to it, a real worker
         # consumes them from it, and each is e-mailed once.
         later = forwarding.forwarded_at + dt.timedelta(minutes=11)
         assert notification_email_requeue(now=later) == 2
-        assert private_redis.client.llen("celery") == 2
+        assert queued(private_redis) == 2
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             wait_for(
                 lambda: not received.exclude(email_status=EmailStatus.SENT).exists(),

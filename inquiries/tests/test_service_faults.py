@@ -61,6 +61,7 @@ from .processes import (
     mail_pairs,
     notice_pairs,
     overdue_forwardings,
+    queued,
     send,
     send_sweep,
     settle,
@@ -215,10 +216,10 @@ def test_redis_stopped_during_intake_and_forwarding_loses_nothing_and_notifies_o
         # Redis is back (empty). Beat's next runs, as in production: the e-mail requeue
         # (the rows are pending for over 10 minutes) and the minute's deadline sweep.
         private_redis.restart()
-        assert private_redis.client.llen("celery") == 0
+        assert queued(private_redis) == 0
         send(requeue_pending_emails, private_redis.url)
         send_sweep(private_redis.url)
-        assert private_redis.client.llen("celery") == 2  # through the broker, not eager
+        assert queued(private_redis) == 2  # through the broker, not eager
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             wait_for(
                 lambda: (
@@ -238,7 +239,7 @@ def test_redis_stopped_during_intake_and_forwarding_loses_nothing_and_notifies_o
                 "the second sweep and requeue",
             )
             time.sleep(0.5)  # an e-mail task they enqueued, if any, would run now
-            assert private_redis.client.llen("celery") == 0
+            assert queued(private_redis) == 0
 
     assert notices_of(forwarding) == sorted(
         [*OVERDUE, ("received", "pejabat_b"), ("received", "petugas_b")]
@@ -314,7 +315,7 @@ def test_redis_restarted_empty_the_next_sweep_rebuilds_every_notice_from_due_at(
     with broker(private_redis.url):
         assert deadline_sweep(now=before) == {"reminder": 12, "overdue": 6, "escalation": 6}
     send_sweep(private_redis.url)
-    assert private_redis.client.llen("celery") == 2
+    assert queued(private_redis) == 2
     assert Notification.objects.filter(email_status=EmailStatus.PENDING).count() == 24
 
     # ... when Redis restarts empty: every message is gone.
@@ -478,7 +479,7 @@ def test_two_beat_processes_sweep_twice_as_often_and_notify_once(agencies, priva
             process.terminate()
             process.wait(15)
         sent_by_beats = [log_count(log, "Sending due task sweep-deadlines") for _p, log in beats]
-        wait_for(lambda: private_redis.client.llen("celery") == 0, "the queue to drain")
+        wait_for(lambda: queued(private_redis) == 0, "the queue to drain")
         wait_for(
             lambda: not Notification.objects.exclude(email_status=EmailStatus.SENT).exists(),
             "every e-mail",
