@@ -39,6 +39,7 @@ from katingan_sosmed import clock
 from privacy.services import is_evaluator, may_reveal, scrub
 
 from . import flow, imports, services
+from .filterbar import filter_bar
 from .filters import BOX_FORWARDED, BOX_RECEIVED, BOXES, AnswerFilter, InboxFilter, box_from
 from .forms import (
     AnswerForm,
@@ -165,6 +166,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "inquiries/inbox.html",
         {
             "filterset": filterset,
+            "filter_bar": filter_bar(request, filterset),
             "page": page,
             "rows": rows,
             "box": box,

@@ -48,6 +48,10 @@ def _fill(agency, channel, officer, target, n: int) -> None:
 
 
 def _queries(client, url: str) -> int:
+    """Queries of one request, with the filter bar rendered afresh (its worst case)."""
+    from inquiries import filterbar
+
+    filterbar._rendered.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -127,3 +131,27 @@ def test_a_long_list_counts_only_up_to_its_cap_and_links_few_pages(
         viewkit.CappedPaginator.cap = original
     assert page.paginator.capped and page.paginator.count == 51
     assert list(page.window) == [1, 2, 3]
+
+
+def test_the_remembered_filter_bar_follows_accounts_language_and_query(
+    client, agency_a, channel_a, officer_a
+):
+    from django.conf import settings
+
+    client.force_login(officer_a)
+    inbox = reverse("inquiries:inbox")
+    first = client.get(inbox).content.decode()
+    assert "@dinkes.katingan" in first and "@dinkes.baru" not in first
+    # A new account shows at once: the bar is keyed by the accounts' count and change.
+    OfficialAccountFactory(agency=agency_a, handle="@dinkes.baru")
+    assert "@dinkes.baru" in client.get(inbox).content.decode()
+    # The chosen value is the query string's.
+    chosen = client.get(inbox, {"status": "forwarded"}).content.decode()
+    assert 'value="forwarded" selected' in chosen
+    assert 'value="forwarded" selected' not in client.get(inbox).content.decode()
+    # Each language has its own bar.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(inbox).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    indonesian = client.get(inbox).content.decode()
+    assert "All statuses" in english and "All statuses" not in indonesian
