@@ -21,6 +21,7 @@ from accounts.models import Agency, OfficialAccount
 
 from .forms import account_label
 from .models import Answer, Forwarding, Inquiry, InquiryKind, InquiryStatus
+from .selectors import by_urgency, inbox
 
 BOX_RECEIVED = "diterima"
 BOX_FORWARDED = "diteruskan"
@@ -212,3 +213,11 @@ class AnswerFilter(RegistryFilterSet):
 
     def filter_approved(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(is_approved=value == "ya")
+
+
+def inbox_filterset(request, *, now: dt.datetime) -> tuple[InboxFilter, str]:
+    """The user's inbox, most urgent first, filtered by the request's parameters, and the
+    box it shows: what the inbox page lists and its exports download."""
+    box = box_from(request.GET.get("kotak"))
+    queryset = by_urgency(inbox(request.user, box=BOXES[box]))
+    return InboxFilter(request.GET or None, queryset, request=request, now=now, box=box), box

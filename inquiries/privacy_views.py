@@ -8,15 +8,11 @@ in scope exports them with the citizens masked; only an evaluator, stating a rea
 exports them with names and contacts.
 """
 
-import csv
-import datetime as dt
-from collections.abc import Iterator
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -24,15 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import scope_for
 from accounts.models import User
-from accounts.viewkit import as_download, csv_cell, style_form
+from accounts.viewkit import local_text, stream_csv, style_form
 from katingan_sosmed import clock
 from privacy import services as privacy
 
-from .filters import BOXES, InboxFilter, box_from
+from .filters import inbox_filterset
 from .models import Inquiry
 from .privacy import mask_name
-from .selectors import by_urgency, get_inquiry_for_user
-from .selectors import inbox as inbox_for
+from .selectors import get_inquiry_for_user
 
 
 class RevealForm(forms.Form):
@@ -89,17 +84,9 @@ def reveal_contact(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Exports --------------------------------------------------------------------------
 
 
-def _local(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def _export_rows(request: HttpRequest):
     """The inquiries of the inbox as the user filtered it (same parameters)."""
-    box = box_from(request.GET.get("kotak"))
-    queryset = by_urgency(inbox_for(request.user, box=BOXES[box]))
-    filterset = InboxFilter(
-        request.GET or None, queryset, request=request, now=clock.now(), box=box
-    )
+    filterset, _box = inbox_filterset(request, now=clock.now())
     return filterset.qs.select_related("agency", "channel", "current_forwarding__to_agency")
 
 
@@ -126,37 +113,18 @@ def _row(inquiry: Inquiry, *, personal: bool) -> list[object]:
         inquiry.agency.short_name,
         f"{inquiry.channel.get_platform_display()} {inquiry.channel.handle}",
         inquiry.get_kind_display(),
-        _local(inquiry.received_at),
+        local_text(inquiry.received_at),
         inquiry.get_status_display(),
         inquiry.author_name if personal else mask_name(inquiry.author_name),
         ", ".join(inquiry.topics),
         forwarding.to_agency.short_name if forwarding else "",
-        _local(inquiry.due_at),
-        _local(inquiry.answered_at),
+        local_text(inquiry.due_at),
+        local_text(inquiry.answered_at),
         inquiry.text if personal else privacy.scrub(inquiry.text, inquiry.author_name),
     ]
     if personal:
         row.insert(7, inquiry.author_contact)
     return row
-
-
-class _Echo:
-    """A file-like object whose ``write`` returns what it was given (for streaming)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv(filename: str, header: list, rows: Iterator[list[object]]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow([str(cell) for cell in header])
-        for row in rows:
-            yield writer.writerow([csv_cell(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    return as_download(response, filename)
 
 
 def _stamp() -> str:
@@ -174,7 +142,7 @@ def export(request: HttpRequest) -> HttpResponse:
     count = queryset.count()
     privacy.export_record(by=request.user, personal=False, count=count, reason="", now=clock.now())
     rows = (_row(inquiry, personal=False) for inquiry in queryset.iterator(chunk_size=2000))
-    return _csv(f"pertanyaan-{_stamp()}.csv", HEADER, rows)
+    return stream_csv(f"pertanyaan-{_stamp()}.csv", HEADER, rows)
 
 
 @login_required
@@ -193,7 +161,7 @@ def export_personal(request: HttpRequest) -> HttpResponse:
         )
         header = [*HEADER[:7], gettext_lazy("Contact"), *HEADER[7:]]
         rows = (_row(inquiry, personal=True) for inquiry in queryset.iterator(chunk_size=2000))
-        return _csv(f"pertanyaan-data-pribadi-{_stamp()}.csv", header, rows)
+        return stream_csv(f"pertanyaan-data-pribadi-{_stamp()}.csv", header, rows)
     return render(
         request,
         "inquiries/export_personal.html",

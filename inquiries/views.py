@@ -40,7 +40,7 @@ from privacy.services import is_evaluator, may_reveal, scrub
 
 from . import flow, imports, services
 from .filterbar import filter_bar
-from .filters import BOX_FORWARDED, BOX_RECEIVED, BOXES, AnswerFilter, InboxFilter, box_from
+from .filters import BOX_FORWARDED, BOX_RECEIVED, AnswerFilter, inbox_filterset
 from .forms import (
     AnswerForm,
     AnswerLibraryForm,
@@ -55,12 +55,10 @@ from .forms import (
 from .models import Answer, Inquiry, InquiryStatus
 from .privacy import handled_inquiry_ids, handles_inquiry, mask_contact, mask_name
 from .selectors import (
-    by_urgency,
     get_inquiry_for_user,
     similar_answers,
     suggest_agencies,
 )
-from .selectors import inbox as inbox_for
 
 # Shown at most on the import page; the count of the rest is given.
 MAX_REPORTED_ERRORS = 500
@@ -149,9 +147,7 @@ def _writable(request: HttpRequest, pk: int) -> Inquiry:
 def inbox(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     scope = scope_for(request.user)
-    box = box_from(request.GET.get("kotak"))
-    queryset = by_urgency(inbox_for(request.user, box=BOXES[box]))
-    filterset = InboxFilter(request.GET or None, queryset, request=request, now=now, box=box)
+    filterset, box = inbox_filterset(request, now=now)
     page = paginate(request, filterset.qs)
     style_form(filterset.form)
     rows = list(page)

@@ -147,16 +147,17 @@ def _anonymise_batch(ids: list[int], *, by: User | None, now: dt.datetime, reaso
             forwarding.note = scrub(forwarding.note, name)
             forwarding.reply_text = scrub(forwarding.reply_text, name)
         Forwarding.objects.bulk_update(forwardings, ["note", "reply_text"])
-        for event in (
+        events = list(
             InquiryEvent.objects.filter(inquiry_id__in=done)
             .exclude(note="")
             .only("pk", "inquiry_id", "note")
-        ):
-            # The history is append-only for the flow; anonymisation is the one rewrite
-            # of its notes, done in SQL so the model's guard stays for everyone else.
-            InquiryEvent.objects.filter(pk=event.pk).update(
-                note=scrub(event.note, names[event.inquiry_id])
-            )
+        )
+        for event in events:
+            event.note = scrub(event.note, names[event.inquiry_id])
+        # The history is append-only for the flow; anonymisation is the one rewrite of
+        # its notes, done in SQL (bulk_update, one statement per batch) so the model's
+        # save() guard stays for everyone else.
+        InquiryEvent.objects.bulk_update(events, ["note"], batch_size=BATCH)
         InquiryEvent.objects.bulk_create(
             InquiryEvent(
                 inquiry=inquiry,
@@ -308,13 +309,14 @@ def _digits(value: str) -> str:
     return "0" + digits[2:] if digits.startswith("62") else digits
 
 
-def inquiries_of(identifier: str) -> QuerySet[Inquiry]:
-    """Every inquiry of one citizen, by the handle or name they wrote under, or by the
-    telephone number or e-mail address they left (a number matches however it was
-    written: ``+62 812-...`` and ``0812...``)."""
+def inquiries_of(identifier: str, among: QuerySet[Inquiry] | None = None) -> QuerySet[Inquiry]:
+    """Every inquiry of one citizen (of ``among``, by default all), by the handle or name
+    they wrote under, or by the telephone number or e-mail address they left (a number
+    matches however it was written: ``+62 812-...`` and ``0812...``)."""
+    among = Inquiry.objects.all() if among is None else among
     identifier = identifier.strip()
     if not identifier:
-        return Inquiry.objects.none()
+        return among.none()
     condition = Q(author_name__iexact=identifier) | Q(author_contact__iexact=identifier)
     if identifier.startswith("@"):
         condition |= Q(author_name__iexact=identifier[1:])
@@ -325,7 +327,7 @@ def inquiries_of(identifier: str) -> QuerySet[Inquiry]:
         # Any separators between the digits, and the +62 or 0 prefix.
         pattern = r"^\s*(\+?62|0)[\s.-]*" + r"[\s.-]*".join(digits[1:]) + r"\s*$"
         condition |= Q(author_contact__regex=pattern)
-    return Inquiry.objects.filter(condition, anonymised_at__isnull=True)
+    return among.filter(condition, anonymised_at__isnull=True)
 
 
 def subject_request_correct(

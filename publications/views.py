@@ -8,7 +8,6 @@ POST-only; a refusal of a service becomes a message on the page.
 """
 
 import calendar
-import csv
 import datetime as dt
 from collections import defaultdict
 
@@ -32,9 +31,10 @@ from accounts.viewkit import (
     agency_for_create,
     as_download,
     choose_agency,
-    csv_cell,
     filtered,
+    local_text,
     paginate,
+    stream_csv,
     style_form,
 )
 from inquiries import figures as inquiry_figures
@@ -89,29 +89,6 @@ def _post_for(request: HttpRequest, pk: int, *, write: bool = False) -> Post:
 
 def _refused(request: HttpRequest, error: services.PostError) -> None:
     messages.error(request, str(error))
-
-
-class _Echo:
-    """A file-like object whose ``write`` returns what it was given (for streaming)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _stream_csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([csv_cell(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    return as_download(response, filename)
-
-
-def _local(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _work_first(posts):
@@ -173,8 +150,8 @@ def post_export(request: HttpRequest) -> StreamingHttpResponse:
             post.text,
             " ".join(post.tags),
             post.get_media_type_display(),
-            _local(post.planned_at),
-            _local(post.published_at),
+            local_text(post.planned_at),
+            local_text(post.published_at),
             post.url,
             post.platform_post_id,
             post.last_read_on.isoformat() if post.last_read_on else "",
@@ -184,7 +161,7 @@ def post_export(request: HttpRequest) -> StreamingHttpResponse:
         ]
         for post in posts.iterator(chunk_size=2000)
     )
-    return _stream_csv("publikasi.csv", header, rows)
+    return stream_csv("publikasi.csv", header, rows)
 
 
 @login_required
