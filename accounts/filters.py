@@ -9,6 +9,7 @@ Indonesian, like the URL paths: ``q``, ``instansi``, ``status``, ``urutan``.
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ from .models import (
     Platform,
     Sop,
 )
+from .viewkit import style_form
 
 # Days before its end from which a decree counts as "expiring soon" in the decree list.
 EXPIRING_SOON_DAYS = 30
@@ -65,7 +67,20 @@ class RegistryFilterSet(django_filters.FilterSet):
             request is None or not scope_for(request.user).all_agencies
         ):
             del self.filters["instansi"]
-            self.form.fields.pop("instansi", None)
+
+    @property
+    def form(self) -> forms.Form:
+        """The filter form, built when first asked for (to validate the query string or
+        to draw the bar; an unfiltered list whose bar is remembered never builds it),
+        styled and prepared (:meth:`prepare_form`)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            self.prepare_form(form)
+            style_form(form)
+        return self._form
+
+    def prepare_form(self, form: forms.Form) -> None:
+        """Adjust the fields of a subclass's form (labels of choices and the like)."""
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         condition = Q()

@@ -9,12 +9,13 @@ answer is never remembered, so acknowledging takes effect at once.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -41,6 +42,12 @@ def remember_ethics_clear(request: HttpRequest, *, day: dt.date) -> None:
     request.session[SESSION_KEY] = day.isoformat()
 
 
+@functools.cache
+def _exempt_paths(urlconf: str | None) -> frozenset[str]:
+    """The paths of :data:`EXEMPT_URL_NAMES`, reversed once per URLconf (not per request)."""
+    return frozenset(reverse(name, urlconf=urlconf) for name in EXEMPT_URL_NAMES)
+
+
 class EthicsAcknowledgementMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -61,7 +68,7 @@ class EthicsAcknowledgementMiddleware:
             return False
         if request.path_info.startswith(EXEMPT_PREFIXES):
             return False
-        if request.path in {reverse(name) for name in EXEMPT_URL_NAMES}:
+        if request.path in _exempt_paths(get_urlconf()):
             return False
         # New appointments start on a date: "nothing pending" holds for one day only.
         today = timezone.localdate(clock.now())

@@ -33,8 +33,8 @@ from .board import (
     figure_forwardings,
     on_time_rates,
 )
+from .display import countdown
 from .services import may_change_deadline_calendar
-from .views import countdown
 
 PERIODS = {"bulan": _("This month"), "kuartal": _("This quarter"), "tahun": _("This year")}
 DEFAULT_PERIOD = "bulan"

@@ -124,12 +124,14 @@ class InboxFilter(RegistryFilterSet):
         super().__init__(data, queryset, request=request, today=timezone.localdate(now))
         self.now = now
         self.box = box
-        all_agencies = request is not None and scope_for(request.user).all_agencies
+        self.all_agencies = request is not None and scope_for(request.user).all_agencies
         # Regency-wide roles see names masked: searching by name would reveal them.
-        self.search_names = request is not None and not all_agencies
-        self.form.fields["kanal"].label_from_instance = (
+        self.search_names = request is not None and not self.all_agencies
+
+    def prepare_form(self, form) -> None:
+        form.fields["kanal"].label_from_instance = (
             (lambda account: f"{account.agency.short_name} · {account_label(account)}")
-            if all_agencies
+            if self.all_agencies
             else account_label
         )
 

@@ -5,10 +5,11 @@ else (lists of other roles, tracking page, dashboards, exports) masked.
 """
 
 import re
+from collections.abc import Mapping
 
 from accounts.access import Scope, scope_for
 
-from .models import Forwarding, Inquiry
+from .models import Forwarding
 
 
 def mask_name(value: str) -> str:
@@ -56,18 +57,18 @@ def handles_inquiry(user, inquiry) -> bool:
     return inquiry.forwardings.filter(to_agency_id=scope.agency_id).exists()
 
 
-def handled_inquiry_ids(scope: Scope, inquiries: list[Inquiry]) -> set[int]:
-    """The inquiries whose author ``scope``'s user may see in full: those their agency
-    handles (:func:`handles_inquiry`), decided for a whole page in
-    at most one query."""
+def handled_inquiry_ids(scope: Scope, receivers: Mapping[int, int]) -> set[int]:
+    """Of the inquiries ``receivers`` maps (inquiry number to receiving agency), those
+    whose author ``scope``'s user may see in full: those their agency handles
+    (:func:`handles_inquiry`), decided for a whole page in at most one query."""
     if not scope.can_write or scope.agency_id is None:
         return set()
     if not scope.all_agencies:
         # An agency-bound officer sees only the inquiries their agency received or
         # was forwarded: exactly the ones it handles.
-        return {inquiry.pk for inquiry in inquiries}
-    own = {inquiry.pk for inquiry in inquiries if inquiry.agency_id == scope.agency_id}
-    others = [inquiry.pk for inquiry in inquiries if inquiry.pk not in own]
+        return set(receivers)
+    own = {pk for pk, agency_id in receivers.items() if agency_id == scope.agency_id}
+    others = [pk for pk in receivers if pk not in own]
     if others:
         own |= set(
             Forwarding.objects.filter(

@@ -12,7 +12,6 @@ import csv
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -39,6 +38,7 @@ from katingan_sosmed import clock
 from privacy.services import is_evaluator, may_reveal, scrub
 
 from . import flow, imports, services
+from .display import INBOX_VALUES, countdown, inbox_rows, inbox_rows_html
 from .filterbar import filter_bar
 from .filters import BOX_FORWARDED, BOX_RECEIVED, AnswerFilter, inbox_filterset
 from .forms import (
@@ -53,7 +53,7 @@ from .forms import (
     active_channels,
 )
 from .models import Answer, Inquiry, InquiryStatus
-from .privacy import handled_inquiry_ids, handles_inquiry, mask_contact, mask_name
+from .privacy import handles_inquiry, mask_contact, mask_name
 from .selectors import (
     get_inquiry_for_user,
     similar_answers,
@@ -78,42 +78,6 @@ EVENT_LABELS = {
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Countdown:
-    """The time left to a reply deadline (or past it), as the inbox and detail show it."""
-
-    overdue: bool
-    text: str
-
-
-def _duration(total_minutes: int) -> str:
-    days, rest = divmod(total_minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = []
-    if days >= 2:
-        parts.append(ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
-    else:
-        hours += days * 24
-    if hours:
-        parts.append(ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours})
-    if minutes and len(parts) < 2:
-        parts.append(
-            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
-        )
-    return " ".join(parts[:2]) or _("less than a minute")
-
-
-def countdown(due_at: dt.datetime | None, now: dt.datetime) -> Countdown | None:
-    """``sisa 5 jam 12 menit`` before the deadline, ``terlambat 3 jam`` after it."""
-    if due_at is None:
-        return None
-    seconds = (due_at - now).total_seconds()
-    duration = _duration(int(abs(seconds) // 60))
-    if seconds < 0:
-        return Countdown(True, _("overdue by %(duration)s") % {"duration": duration})
-    return Countdown(False, _("%(duration)s left") % {"duration": duration})
 
 
 def _form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
@@ -148,15 +112,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     scope = scope_for(request.user)
     filterset, box = inbox_filterset(request, now=now)
-    page = paginate(request, filterset.qs)
-    style_form(filterset.form)
-    rows = list(page)
-    unmasked = handled_inquiry_ids(scope, rows)
-    for inquiry in rows:
-        full = inquiry.pk in unmasked
-        inquiry.author_shown = inquiry.author_name if full else mask_name(inquiry.author_name)
-        inquiry.text_shown = inquiry.text if full else scrub(inquiry.text, inquiry.author_name)
-        inquiry.countdown = countdown(inquiry.due_at, now)
+    page = paginate(request, filterset.qs, values=INBOX_VALUES)
+    rows = inbox_rows(page, scope=scope, now=now)
+    show_agency = scope.all_agencies or box == BOX_FORWARDED
     return render(
         request,
         "inquiries/inbox.html",
@@ -165,6 +123,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "filter_bar": filter_bar(request, filterset),
             "page": page,
             "rows": rows,
+            "rows_html": inbox_rows_html(rows, show_agency=show_agency),
+            "show_agency": show_agency,
             "box": box,
             "box_received": BOX_RECEIVED,
             "box_forwarded": BOX_FORWARDED,
@@ -559,7 +519,6 @@ def answer_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset, request=request, today=timezone.localdate(now)
     )
     page = paginate(request, filterset.qs)
-    style_form(filterset.form)
     rows = list(page)
     for answer in rows:
         answer.can_edit = scope.may_write_agency(answer.agency_id)

@@ -191,7 +191,7 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username before any password is checked (django-axes).
     # It needs the request: in tests, ``client.login(request=HttpRequest(), ...)``.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.PortalBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,18 +1,9 @@
-"""``{{ status|badge_class }}``: the Bootstrap badge of an inquiry status, so a list row
-shows it inline instead of including a template fragment per row."""
+"""``{{ status|badge_class }}``: the Bootstrap badge of an inquiry status
+(:func:`inquiries.display.badge_class`)."""
 
 from django import template
 
+from inquiries.display import badge_class
+
 register = template.Library()
-
-BADGE_CLASSES = {
-    "recorded": "text-bg-secondary",
-    "forwarded": "text-bg-warning",
-    "replied": "text-bg-info",
-    "dismissed": "text-bg-dark",
-}
-
-
-@register.filter
-def badge_class(status: str) -> str:
-    return BADGE_CLASSES.get(status, "text-bg-success")
+register.filter("badge_class", badge_class)

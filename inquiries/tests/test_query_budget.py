@@ -155,3 +155,34 @@ def test_the_remembered_filter_bar_follows_accounts_language_and_query(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     indonesian = client.get(inbox).content.decode()
     assert "All statuses" in english and "All statuses" not in indonesian
+
+
+@pytest.mark.parametrize("values", [None, ("id", "tracking_code", "agency__short_name")])
+def test_a_deep_page_is_read_by_its_keys_first_with_the_same_rows(
+    monkeypatch, rf, agency_a, channel_a, values
+):
+    from accounts import viewkit
+    from inquiries.selectors import by_urgency
+
+    InquiryFactory.create_batch(40, agency=agency_a, channel=channel_a)
+    queryset = by_urgency(Inquiry.objects.select_related("agency", "channel"))
+    monkeypatch.setattr(viewkit, "DEFERRED_JOIN_OFFSET", 10)
+    expected = [row.pk for row in queryset[10:20]]
+    request = rf.get("/", {"halaman": 2})
+    with CaptureQueriesContext(connection) as captured:
+        page = viewkit.paginate(request, queryset, per_page=10, values=values)
+        rows = list(page)
+    listing = captured[-1]["sql"]
+    assert len(captured) == 2  # the count, then the page
+    assert 'IN (SELECT U0."id"' in listing and "OFFSET 10" in listing
+    assert [row["id"] if values else row.pk for row in rows] == expected
+    if values:
+        assert rows[0]["agency__short_name"] == agency_a.short_name
+    else:  # the select_related joins are kept: no query per row
+        with CaptureQueriesContext(connection) as more:
+            assert {row.agency.short_name + row.channel.handle for row in rows}
+        assert len(more) == 0
+    # A first page is read as it is, in one query.
+    with CaptureQueriesContext(connection) as captured:
+        list(viewkit.paginate(rf.get("/"), queryset, per_page=10, values=values))
+    assert "IN (SELECT" not in captured[-1]["sql"]
