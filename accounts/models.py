@@ -6,6 +6,7 @@ head (Keputusan Kepala Instansi, Pasal 9 ayat 1) says so.
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from functools import cached_property
 from pathlib import PurePath
 
@@ -130,7 +131,11 @@ class User(AbstractUser):
     @cached_property
     def roles(self) -> frozenset[str]:
         """Names of the roles (groups) this user holds; superusers hold Administrator."""
-        names = {group.name for group in self.groups.all()}
+        return self.roles_among(group.name for group in self.groups.all())
+
+    def roles_among(self, group_names: Iterable[str]) -> frozenset[str]:
+        """The roles this user holds if they are in the groups ``group_names``."""
+        names = set(group_names)
         if self.is_superuser:
             names.add(Role.ADMINISTRATOR)
         return frozenset(names & set(Role.values))

@@ -9,7 +9,9 @@ purpose=${1:-run}
 missing=()
 need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing+=("$1"); }
 
-if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+# The interpreter the Makefile builds the virtualenv from (Debian's own when present).
+python=${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3 )}
+if ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
   missing+=("python3-venv")
 fi
 need_pkg libpango-1.0-0
