@@ -39,7 +39,9 @@ def get_inquiry_for_user(user: User, pk: int, *, write: bool = False) -> Inquiry
     call."""
     inquiry = (
         inquiries_for(user)
-        .select_related("agency", "channel", "current_forwarding__to_agency", "recorded_by")
+        .select_related(
+            "agency", "channel", "current_forwarding__to_agency", "recorded_by", "answered_by"
+        )
         .filter(pk=pk)
         .first()
     )
