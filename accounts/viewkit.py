@@ -138,10 +138,17 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
     return form
 
 
+def filter_data(request: HttpRequest):
+    """The query string as a filter form's data, or None when it holds only the page
+    number: page 40 of an unfiltered list is the unfiltered list, and an unbound form is
+    neither built nor validated."""
+    return request.GET if any(key != PAGE_PARAM for key in request.GET) else None
+
+
 def filtered(
     request: HttpRequest, filter_class, queryset: QuerySet, *, today: dt.date
 ) -> tuple[object, Page]:
-    filterset = filter_class(request.GET or None, queryset, request=request, today=today)
+    filterset = filter_class(filter_data(request), queryset, request=request, today=today)
     page = paginate(request, filterset.qs)
     return filterset, page
 

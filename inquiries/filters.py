@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import scope_for, scoped, visible_agencies
 from accounts.filters import RegistryFilterSet, StableOrderingFilter, agency_choice_filter
 from accounts.models import Agency, OfficialAccount
+from accounts.viewkit import filter_data
 
 from .forms import account_label
 from .models import Answer, Forwarding, Inquiry, InquiryKind, InquiryStatus
@@ -222,4 +223,5 @@ def inbox_filterset(request, *, now: dt.datetime) -> tuple[InboxFilter, str]:
     box it shows: what the inbox page lists and its exports download."""
     box = box_from(request.GET.get("kotak"))
     queryset = by_urgency(inbox(request.user, box=BOXES[box]))
-    return InboxFilter(request.GET or None, queryset, request=request, now=now, box=box), box
+    filterset = InboxFilter(filter_data(request), queryset, request=request, now=now, box=box)
+    return filterset, box

@@ -31,6 +31,7 @@ from accounts.models import User
 from accounts.viewkit import (
     agency_for_create,
     choose_agency,
+    filter_data,
     paginate,
     style_form,
 )
@@ -516,7 +517,7 @@ def answer_list(request: HttpRequest) -> HttpResponse:
         Answer.objects.select_related("agency", "created_by", "approved_by"), user
     ).order_by("topic", "question", "pk")
     filterset = AnswerFilter(
-        request.GET or None, queryset, request=request, today=timezone.localdate(now)
+        filter_data(request), queryset, request=request, today=timezone.localdate(now)
     )
     page = paginate(request, filterset.qs)
     rows = list(page)

@@ -31,6 +31,7 @@ from accounts.viewkit import (
     agency_for_create,
     as_download,
     choose_agency,
+    filter_data,
     filtered,
     local_text,
     paginate,
@@ -120,7 +121,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
 def post_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered post list as CSV, every row (not one page), with the latest figures."""
     queryset = _work_first(latest_figures(posts_for(request.user)))
-    filterset = PostFilter(request.GET or None, queryset, request=request, today=_today())
+    filterset = PostFilter(filter_data(request), queryset, request=request, today=_today())
     posts = filterset.qs.select_related("account", "agency")
     header = [
         _("Agency"),

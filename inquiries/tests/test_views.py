@@ -1012,3 +1012,14 @@ def test_the_nav_links_to_the_inbox(client, officer_a):
     client.force_login(officer_a)
     html = client.get(reverse("home")).content.decode()
     assert 'data-nav="inquiries:inbox"' in html
+
+
+def test_a_page_number_alone_leaves_the_filters_unbound(client, agency_a, channel_a, officer_a):
+    InquiryFactory.create_batch(27, agency=agency_a, channel=channel_a)
+    client.force_login(officer_a)
+    second = client.get(reverse("inquiries:inbox") + "?halaman=2")
+    assert not second.context["filterset"].is_bound and len(listed(second)) == 2
+    filtered = client.get(reverse("inquiries:inbox") + "?halaman=2&status=recorded")
+    assert filtered.context["filterset"].is_bound and len(listed(filtered)) == 2
+    # The filter bar still keeps what was chosen.
+    assert 'value="recorded" selected' in filtered.content.decode()
