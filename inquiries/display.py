@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -175,7 +175,8 @@ _ROW = (
     '<td>{}<br><span class="small text-body-secondary">{} · {}</span></td>'
     '<td>{}</td><td class="inbox-text">{}</td></tr>\n'
 )
-_NO_DEADLINE = mark_safe('<span class="text-body-secondary">—</span>')
+_NO_DEADLINE = format_html('<span class="text-body-secondary">{}</span>', "—")
+_OVERDUE_ROW = format_html(' class="{}"', "table-danger")
 
 
 def _deadline_cell(row: InboxRow) -> SafeString:
@@ -207,7 +208,7 @@ def inbox_rows_html(rows: Iterable[InboxRow], *, show_agency: bool) -> SafeStrin
         (
             (
                 row.pk,
-                mark_safe(' class="table-danger"') if row.overdue else "",
+                _OVERDUE_ROW if row.overdue else "",
                 row.url,
                 row.tracking_code,
                 row.badge_class,
