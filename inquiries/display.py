@@ -4,9 +4,10 @@ badge, and the inbox's rows made ready for the page once per request.
 The inbox is the portal's busiest page, so each row reaches the template as plain
 strings: labels looked up once per request instead of ``get_FOO_display`` per row,
 times formatted in WIB with ``strftime``, the author masked where the user's agency
-does not handle the inquiry (:func:`inquiries.privacy.handled_inquiry_ids`). The
-template then only prints attributes, and a page of 25 rows costs a few milliseconds
-however long the inquiries are.
+does not handle the inquiry (:func:`inquiries.privacy.handled_inquiry_ids`). Their
+markup is then written here (:func:`inbox_rows_html`), not by the template engine: 25
+rows of ten cells through ``{% for %}`` were a fifth of the page's time (issue 11,
+docs/benchmarks.md); ``format_html`` escapes every value just the same.
 """
 
 import datetime as dt
